@@ -1,0 +1,50 @@
+# FMS Records — the two commands that matter: `make run` and `make test`.
+# With no DATABASE_URL, both start an embedded PostgreSQL (data in var/pgdata) and stop it after.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+WITH_DB := $(PY) tools/devdb.py --
+PORT ?= 8000
+
+.PHONY: help venv run test lint format manage db-stop clean
+
+help:
+	@echo "make run      serve the app with demo data on http://127.0.0.1:$(PORT)"
+	@echo "make test     lint and run every test against PostgreSQL"
+	@echo "make lint     ruff, migrations check, Django system checks"
+	@echo "make format   format the code with ruff"
+	@echo "make manage ARGS='...'   run a manage.py command against the database"
+	@echo "make db-stop  stop an embedded PostgreSQL left running"
+
+venv:
+	@tools/venv
+
+run: venv
+	@DEBUG=1 $(WITH_DB) sh -c '\
+		$(PY) manage.py migrate --no-input -v 1 && \
+		$(PY) manage.py load_demo && \
+		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops the server and the embedded database)" && echo && \
+		exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@DEBUG=1 $(WITH_DB) sh -c '\
+		$(PY) manage.py makemigrations --check --dry-run && \
+		$(PY) manage.py check --fail-level WARNING'
+
+test: lint
+	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+manage: venv
+	@DEBUG=$${DEBUG:-1} $(WITH_DB) $(PY) manage.py $(ARGS)
+
+db-stop: venv
+	$(PY) tools/devdb.py --stop
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Runs the given command; with MIGRATE_DATABASE_URL set (the table owner's credentials), first
+# migrates and grants the application role (APP_DB_ROLE) what it needs, ledger append-only.
+set -eu
+if [ -n "${MIGRATE_DATABASE_URL:-}" ]; then
+  DATABASE_URL="$MIGRATE_DATABASE_URL" python manage.py migrate --no-input
+  DATABASE_URL="$MIGRATE_DATABASE_URL" python manage.py grant_app_role "${APP_DB_ROLE:-fms_app}"
+fi
+exec "$@"

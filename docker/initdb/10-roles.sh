@@ -1,0 +1,11 @@
+#!/bin/sh
+# First start of the database container: the owner role (migrations) and the application role.
+# The application role gets its privileges from `manage.py grant_app_role` after each migration;
+# it never owns the tables, so it can neither drop the append-only triggers nor UPDATE the ledger.
+set -eu
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" <<SQL
+CREATE ROLE fms_owner LOGIN PASSWORD '${FMS_OWNER_PASSWORD}';
+CREATE ROLE fms_app LOGIN PASSWORD '${FMS_APP_PASSWORD}';
+ALTER DATABASE "$POSTGRES_DB" OWNER TO fms_owner;
+ALTER SCHEMA public OWNER TO fms_owner;
+SQL
