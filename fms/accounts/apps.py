@@ -1,0 +1,15 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "fms.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from fms.accounts.roles import ensure_roles_after_migrate
+
+        # Permissions are created by post_migrate, app by app; the cases app comes last in
+        # INSTALLED_APPS, so once it has run every permission the roles need exists.
+        post_migrate.connect(ensure_roles_after_migrate, sender=apps.get_app_config("cases"))

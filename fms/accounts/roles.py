@@ -1,0 +1,61 @@
+"""Roles as Django groups, and the permissions each one holds (DESIGN §2).
+
+Administrators are superusers and hold every permission. Which records a user may read is
+decided by fms.cases.selectors; which steps a user may take, by the permissions below.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+CASE_OFFICER = "case_officer"
+REVIEWER = "reviewer"
+CLIENT = "client"
+AUDITOR = "auditor"
+
+_READ_DOMAIN = [
+    "cases.view_purchaser",
+    "cases.view_implementingagency",
+    "cases.view_congressionalnotification",
+    "cases.view_case",
+    "cases.view_lineitem",
+    "cases.view_approvalevent",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CASE_OFFICER: [
+        *_READ_DOMAIN,
+        "cases.add_case",
+        "cases.change_case",
+        "cases.transition_case",
+        "cases.add_lineitem",
+        "cases.change_lineitem",
+        "cases.delete_lineitem",
+        "cases.add_congressionalnotification",
+        "cases.change_congressionalnotification",
+    ],
+    REVIEWER: [
+        *_READ_DOMAIN,
+        "cases.approve_lineitem",
+        "cases.review_case",
+    ],
+    CLIENT: list(_READ_DOMAIN),
+    AUDITOR: [
+        *_READ_DOMAIN,
+        "accounts.view_user",
+        "pghistory.view_events",
+    ],
+}
+
+
+def ensure_roles() -> None:
+    """Create the role groups and give each exactly the permissions listed above."""
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)
+
+
+def ensure_roles_after_migrate(**kwargs) -> None:
+    ensure_roles()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "fms.cases"
+    label = "cases"
+    verbose_name = "FMS cases"

@@ -1,0 +1,75 @@
+"""Every status, action and category as TextChoices; stored values equal their API values."""
+
+from django.db import models
+
+
+class ReviewGroup(models.TextChoices):
+    NATO_PLUS_5 = "nato_plus_5", "NATO + 5"
+    OTHER = "other", "Other"
+    NATO_ORG = "nato_org", "NATO organization"
+
+
+class CaseStatus(models.TextChoices):
+    DEVELOPMENT = "development", "Development"
+    WRITE = "write", "Write"
+    REVIEW = "review", "Review"
+    PROPOSED = "proposed", "Proposed"
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    IMPLEMENTED = "implemented", "Implemented"
+    SUPPLY_COMPLETE = "supply_complete", "Supply complete"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class CaseAction(models.TextChoices):
+    CREATE = "create", "Create"
+    START_WRITE = "start_write", "Start writing"
+    SUBMIT_REVIEW = "submit_review", "Submit for review"
+    PROPOSE = "propose", "Propose"
+    OFFER = "offer", "Offer"
+    ACCEPT = "accept", "Record acceptance"
+    IMPLEMENT = "implement", "Implement"
+    COMPLETE_SUPPLY = "complete_supply", "Supply complete"
+    CLOSE = "close", "Close"
+    CANCEL = "cancel", "Cancel"
+    RETURN = "return", "Return"
+
+
+class LineStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    RETURNED = "returned", "Returned"
+
+
+class LineAction(models.TextChoices):
+    ADD = "add", "Add"
+    EDIT = "edit", "Edit"
+    REMOVE = "remove", "Remove"
+    SUBMIT = "submit", "Submit"
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+    RETURN = "return", "Return"
+
+
+class LineCategory(models.TextChoices):
+    MISSILE = "missile", "Missile"
+    LAUNCHER_CANISTER = "launcher_canister", "Launcher / canister"
+    CONTRACTOR_SUPPORT = "contractor_support", "Contractor support"
+    GOVERNMENT_SUPPORT = "government_support", "U.S. Government support"
+    TRAINING = "training", "Training"
+    TRANSPORTATION = "transportation", "Transportation"
+    SPARE_PARTS = "spare_parts", "Spare parts"
+    DESIGN_CONSTRUCTION = "design_construction", "Design & construction"
+    OTHER = "other", "Other"
+
+
+def event_actions() -> list[tuple[str, str]]:
+    """Actions an ApprovalEvent can record: case steps and line steps, each value once."""
+    merged: dict[str, str] = {}
+    for choices in (CaseAction, LineAction):
+        for value, label in choices.choices:
+            merged.setdefault(value, label)
+    return list(merged.items())

@@ -1,0 +1,393 @@
+"""The FMS domain (DESIGN §3). Invariants live in the database as constraints and triggers.
+
+Rows are written only by fms.cases.services; the ledger (ApprovalEvent) is append-only.
+"""
+
+from decimal import Decimal
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Concat
+
+from fms.cases import rules
+from fms.cases.choices import CaseStatus, LineCategory, LineStatus, ReviewGroup, event_actions
+
+
+def MoneyField(**kwargs) -> models.DecimalField:
+    """US dollars, NUMERIC(15,2), never negative."""
+    return models.DecimalField(
+        max_digits=rules.MONEY_MAX_DIGITS,
+        decimal_places=rules.MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal("0.00")), MaxValueValidator(rules.MONEY_MAX)],
+        **kwargs,
+    )
+
+
+def pattern(regex: str, message: str) -> RegexValidator:
+    return RegexValidator(regex, message)
+
+
+def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Purchaser(models.Model):
+    """A purchaser government or organization, identified by its FMS customer code (not ISO)."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+    review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=rules.PURCHASER_CODE_PATTERN), name="purchaser_code_format"),
+            choices_check("review_group", ReviewGroup, "purchaser_review_group_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class ImplementingAgency(models.Model):
+    """The U.S. military department or agency that implements a case (B Army, D Air Force, P Navy)."""
+
+    code = models.CharField(max_length=1, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "implementing agencies"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=rules.AGENCY_CODE_PATTERN), name="agency_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class CongressionalNotification(models.Model):
+    """An AECA section 36(b) notification to Congress of a proposed sale."""
+
+    transmittal_number = models.CharField(
+        max_length=6,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[pattern(rules.TRANSMITTAL_NUMBER_PATTERN, "Use YY-N, YY-NN or YY-NNN, e.g. 18-12.")],
+        help_text="YY-N, YY-NN or YY-NNN; empty until known.",
+    )
+    purchaser = models.ForeignKey(Purchaser, on_delete=models.PROTECT, related_name="notifications")
+    notified_on = models.DateField()
+    mde_value = MoneyField(null=True, blank=True, verbose_name="MDE value", help_text="Empty when not recorded.")
+    total_value = MoneyField()
+    description = models.TextField(blank=True)
+    emergency = models.BooleanField(default=False, help_text="Emergency waiver of the congressional review period.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-notified_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transmittal_number__regex=rules.TRANSMITTAL_NUMBER_PATTERN),
+                name="notification_transmittal_format",
+            ),
+            models.CheckConstraint(condition=Q(mde_value__gte=0), name="notification_mde_value_nonnegative"),
+            models.CheckConstraint(condition=Q(total_value__gte=0), name="notification_total_value_nonnegative"),
+        ]
+
+    def __str__(self) -> str:
+        number = self.transmittal_number or "transmittal number unknown"
+        return f"36(b) {number} — {self.purchaser_id}, notified {self.notified_on:%d %b %Y}"
+
+    @property
+    def formal_review_days(self) -> int:
+        return rules.formal_review_days(self.purchaser.review_group)
+
+    @property
+    def review_ends_on(self):
+        return rules.review_ends_on(notified_on=self.notified_on, review_group=self.purchaser.review_group)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["updated_at", "version", "total_value", "mde_value", "design_construction_value"],
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class Case(models.Model):
+    """An FMS case: one Letter of Offer and Acceptance (LOA) for one purchaser and agency.
+
+    The money totals are maintained by a database trigger from the case's line items, so they
+    are exact to the cent whatever writes the lines.
+    """
+
+    case_id = models.CharField(
+        max_length=8,
+        unique=True,
+        validators=[pattern(rules.CASE_ID_PATTERN, "Use customer code, agency letter and designator: JA-P-SAA.")],
+        help_text="Customer code, agency code, designator: JA-P-SAA.",
+    )
+    purchaser = models.ForeignKey(Purchaser, on_delete=models.PROTECT, related_name="cases")
+    implementing_agency = models.ForeignKey(ImplementingAgency, on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.DEVELOPMENT)
+    lor_date = models.DateField(
+        null=True, blank=True, verbose_name="LOR date", help_text="Date of the Letter of Request."
+    )
+    lor_received_on = models.DateField(null=True, blank=True, verbose_name="LOR received on")
+    offer_expires_on = models.DateField(null=True, blank=True)
+    notification = models.ForeignKey(
+        CongressionalNotification, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    total_value = MoneyField(default=Decimal("0.00"), editable=False)
+    mde_value = MoneyField(default=Decimal("0.00"), editable=False, verbose_name="MDE value")
+    design_construction_value = MoneyField(default=Decimal("0.00"), editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("transition_case", "Can move a case through its staff steps"),
+            ("review_case", "Can move a case out of review"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(case_id__regex=rules.CASE_ID_PATTERN), name="case_id_format"),
+            models.CheckConstraint(
+                condition=Q(
+                    case_id__startswith=Concat(
+                        F("purchaser_id"),
+                        models.Value("-"),
+                        F("implementing_agency_id"),
+                        output_field=models.CharField(),
+                    )
+                ),
+                name="case_id_matches_purchaser_and_agency",
+            ),
+            choices_check("status", CaseStatus, "case_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="case_version_positive"),
+            models.CheckConstraint(
+                condition=Q(total_value__gte=0, mde_value__gte=0, design_construction_value__gte=0),
+                name="case_values_nonnegative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="case_updated_keyset"),
+            models.Index(fields=["purchaser", "updated_at", "id"], name="case_purchaser_keyset"),
+            models.Index(fields=["status"], name="case_status_idx"),
+        ]
+        triggers = [
+            pgtrigger.ReadOnly(name="case_identity_immutable", fields=["case_id", "purchaser", "implementing_agency"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} — {self.title}"
+
+    @property
+    def notification_required(self) -> bool:
+        return rules.notification_required(
+            review_group=self.purchaser.review_group,
+            mde_value=self.mde_value,
+            total_value=self.total_value,
+            design_construction_value=self.design_construction_value,
+        )
+
+
+# Recomputes the stored totals of the case(s) whose lines changed, in the same statement.
+_CASE_TOTALS_SQL = """
+    UPDATE cases_case c SET
+        total_value = t.total_value,
+        mde_value = t.mde_value,
+        design_construction_value = t.design_construction_value
+    FROM (
+        SELECT
+            COALESCE(SUM(l.total_cost), 0) AS total_value,
+            COALESCE(SUM(l.total_cost) FILTER (WHERE l.is_mde), 0) AS mde_value,
+            COALESCE(SUM(l.total_cost) FILTER (WHERE l.category = 'design_construction'), 0)
+                AS design_construction_value
+        FROM cases_lineitem l
+        WHERE l.case_id = {case} AND l.removed_at IS NULL
+    ) t
+    WHERE c.id = {case};
+"""
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["updated_at", "version", "total_cost"],
+    model_name="LineItemHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="history"),
+)
+class LineItem(models.Model):
+    """One line of a case: what is sold, how many, at what unit cost. Reviewed on its own.
+
+    A removed line keeps its row (its review history points at it) but leaves the case.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="lines")
+    line_number = models.CharField(
+        max_length=3, validators=[pattern(rules.LINE_NUMBER_PATTERN, "A line number has three digits, 001 to 999.")]
+    )
+    category = models.CharField(max_length=24, choices=LineCategory.choices)
+    description = models.TextField()
+    masl = models.CharField(
+        max_length=16,
+        blank=True,
+        verbose_name="MASL",
+        validators=[pattern(rules.MASL_PATTERN, "A MASL is a 3-character generic code and a 13-character number.")],
+        help_text="Military Articles and Services List number.",
+    )
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit_of_issue = models.CharField(
+        max_length=3,
+        default="EA",
+        validators=[pattern(rules.UNIT_OF_ISSUE_PATTERN, "Two or three capital letters: EA, LOT, MO...")],
+    )
+    unit_cost = MoneyField()
+    total_cost = models.GeneratedField(
+        expression=F("quantity") * F("unit_cost"),
+        output_field=models.DecimalField(max_digits=rules.MONEY_MAX_DIGITS, decimal_places=rules.MONEY_DECIMAL_PLACES),
+        db_persist=True,
+    )
+    is_mde = models.BooleanField(default=False, verbose_name="MDE", help_text="Major Defense Equipment.")
+    is_sme = models.BooleanField(default=False, verbose_name="SME", help_text="Significant Military Equipment.")
+    review_status = models.CharField(max_length=10, choices=LineStatus.choices, default=LineStatus.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["case", "line_number"]
+        permissions = [("approve_lineitem", "Can approve, reject or return a submitted line item")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "line_number"], name="lineitem_unique_number_per_case"),
+            models.CheckConstraint(
+                condition=Q(line_number__regex=rules.LINE_NUMBER_PATTERN), name="lineitem_number_format"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="lineitem_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="lineitem_unit_cost_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(masl="") | Q(masl__regex=rules.MASL_PATTERN), name="lineitem_masl_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_of_issue__regex=rules.UNIT_OF_ISSUE_PATTERN), name="lineitem_unit_of_issue_format"
+            ),
+            choices_check("category", LineCategory, "lineitem_category_valid"),
+            choices_check("review_status", LineStatus, "lineitem_review_status_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="lineitem_version_positive"),
+        ]
+        triggers = [
+            pgtrigger.ReadOnly(name="lineitem_identity_immutable", fields=["case", "line_number"]),
+            pgtrigger.Trigger(
+                name="lineitem_maintains_case_totals",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=(
+                    "IF TG_OP IN ('INSERT', 'UPDATE') THEN "
+                    + _CASE_TOTALS_SQL.format(case="NEW.case_id")
+                    + " END IF; IF TG_OP = 'DELETE' THEN "
+                    + _CASE_TOTALS_SQL.format(case="OLD.case_id")
+                    + " END IF; RETURN NULL;"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.case_id} line {self.line_number}"
+
+
+# Maker–checker in the database: whoever created or last changed a line cannot decide on it,
+# whatever code (or raw SQL) writes the event. Also stamps the writing transaction for the feed.
+_EVENT_INSERT_CHECKS_SQL = """
+    IF NEW.line_item_id IS NOT NULL THEN
+        IF NOT EXISTS (SELECT 1 FROM cases_lineitem li WHERE li.id = NEW.line_item_id AND li.case_id = NEW.case_id) THEN
+            RAISE EXCEPTION 'line item % does not belong to case %', NEW.line_item_id, NEW.case_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        IF NEW.action IN ('approve', 'reject', 'return') AND EXISTS (
+            SELECT 1 FROM cases_lineitem li
+            WHERE li.id = NEW.line_item_id AND NEW.actor_id IN (li.created_by_id, li.updated_by_id)
+        ) THEN
+            RAISE EXCEPTION 'separation of duties: user % created or last changed line item % and cannot % it',
+                NEW.actor_id, NEW.line_item_id, NEW.action
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'approvalevent_separation_of_duties';
+        END IF;
+    END IF;
+    NEW.txid := pg_current_xact_id()::text::bigint;
+    RETURN NEW;
+"""
+
+
+class ApprovalEvent(models.Model):
+    """One immutable ledger row per decision or step, hash-chained per case (see ledger.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    line_item = models.ForeignKey(LineItem, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    seq = models.PositiveIntegerField(help_text="Position of the event in its case's chain, from 1.")
+    action = models.CharField(max_length=16, choices=event_actions())
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    comment = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+    content_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    txid = models.BigIntegerField(
+        editable=False, help_text="The writing transaction's id, set by the database; orders the event feed."
+    )
+
+    class Meta:
+        ordering = ["case", "seq"]
+        indexes = [models.Index(fields=["txid", "id"], name="approvalevent_feed_order")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="approvalevent_unique_seq_per_case"),
+            models.UniqueConstraint(fields=["case", "prev_hash"], name="approvalevent_chain_does_not_fork"),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="approvalevent_seq_positive"),
+            models.CheckConstraint(
+                condition=Q(action__in=[value for value, _ in event_actions()]), name="approvalevent_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_digest__regex=r"^[0-9a-f]{64}$")
+                & Q(prev_hash__regex=r"^[0-9a-f]{64}$")
+                & Q(hash__regex=r"^[0-9a-f]{64}$"),
+                name="approvalevent_hashes_are_sha256_hex",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="approvalevent_checks_insert",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert,
+                func=_EVENT_INSERT_CHECKS_SQL,
+            ),
+            pgtrigger.Protect(name="approvalevent_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="approvalevent_no_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'the approval ledger is append-only: TRUNCATE is refused'; RETURN NULL;",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f" line {self.line_item.line_number}" if self.line_item_id else ""
+        return f"{self.case.case_id}{target} #{self.seq}: {self.action} by {self.actor_name}"

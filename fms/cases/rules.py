@@ -1,0 +1,81 @@
+"""Pure domain rules: identifier formats and the AECA 36(b) notification thresholds.
+
+No ORM here. Values come from DESIGN §3–§4 (SAMM C5.5); change them here and nowhere else.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fms.cases.choices import ReviewGroup
+
+CASE_ID_PATTERN = r"^[A-Z0-9]{2}-[A-Z]-[A-Z0-9]{3}$"
+PURCHASER_CODE_PATTERN = r"^[A-Z0-9]{2}$"
+AGENCY_CODE_PATTERN = r"^[A-Z]$"
+LINE_NUMBER_PATTERN = r"^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
+# MASL: a 3-character generic code followed by a 13-character number.
+MASL_PATTERN = r"^[A-Z0-9]{3}[A-Z0-9]{13}$"
+UNIT_OF_ISSUE_PATTERN = r"^[A-Z]{2,3}$"
+TRANSMITTAL_NUMBER_PATTERN = r"^[0-9]{2}-[0-9]{1,3}$"
+
+MONEY_MAX_DIGITS = 15
+MONEY_DECIMAL_PLACES = 2
+MONEY_MAX = Decimal("9999999999999.99")
+OFFER_VALIDITY_DAYS = 85
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """36(b) thresholds for one review group: meeting or exceeding any one requires notification."""
+
+    mde: Decimal
+    total: Decimal
+    design_construction: Decimal
+    formal_review_days: int
+
+
+NOTIFICATION_THRESHOLDS: dict[str, Thresholds] = {
+    ReviewGroup.NATO_PLUS_5: Thresholds(
+        mde=Decimal("25000000.00"),
+        total=Decimal("100000000.00"),
+        design_construction=Decimal("300000000.00"),
+        formal_review_days=15,
+    ),
+    ReviewGroup.OTHER: Thresholds(
+        mde=Decimal("14000000.00"),
+        total=Decimal("50000000.00"),
+        design_construction=Decimal("200000000.00"),
+        formal_review_days=30,
+    ),
+    ReviewGroup.NATO_ORG: Thresholds(
+        mde=Decimal("14000000.00"),
+        total=Decimal("50000000.00"),
+        design_construction=Decimal("200000000.00"),
+        formal_review_days=15,
+    ),
+}
+
+
+def notification_required(
+    *, review_group: str, mde_value: Decimal, total_value: Decimal, design_construction_value: Decimal
+) -> bool:
+    """True when a case meets or exceeds any 36(b) threshold of its purchaser's review group."""
+    limits = NOTIFICATION_THRESHOLDS[review_group]
+    return (
+        mde_value >= limits.mde
+        or total_value >= limits.total
+        or design_construction_value >= limits.design_construction
+    )
+
+
+def formal_review_days(review_group: str) -> int:
+    return NOTIFICATION_THRESHOLDS[review_group].formal_review_days
+
+
+def review_ends_on(*, notified_on: dt.date, review_group: str) -> dt.date:
+    """The last day of the formal congressional review period."""
+    return notified_on + dt.timedelta(days=formal_review_days(review_group))
+
+
+def offer_expiry(offered_on: dt.date) -> dt.date:
+    return offered_on + dt.timedelta(days=OFFER_VALIDITY_DAYS)
