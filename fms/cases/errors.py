@@ -1,0 +1,22 @@
+"""Domain errors of the cases app, each with a stable problem type."""
+
+from fms.core.errors import Conflict, NotAllowed
+
+
+class TransitionNotAllowed(Conflict):
+    """A step that the workflow refuses in the current state, with the unmet guard in words."""
+
+    type = "transition-not-allowed"
+    title = "This step is not possible now"
+
+    def __init__(self, detail: str, *, state: str, action: str) -> None:
+        super().__init__(detail)
+        self.state = state
+        self.action = action
+
+
+class SeparationOfDuties(NotAllowed):
+    """Maker–checker: the author or last editor of a line may not decide on it."""
+
+    type = "separation-of-duties"
+    title = "Separation of duties"

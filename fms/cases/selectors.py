@@ -1,0 +1,69 @@
+"""The only code that reads cases for a user: every read that depends on who asks starts here.
+
+A user bound to a purchaser (a client) sees only that purchaser's records; a client without a
+purchaser, or anyone without the view permission, sees nothing; staff roles see everything.
+"""
+
+from django.db.models import QuerySet
+
+from fms.accounts.models import User
+from fms.accounts.roles import CLIENT
+from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem, Purchaser
+
+NOTHING = object()
+
+
+def visible_purchaser(user: User):
+    """None when the user may see every purchaser, a purchaser code, or NOTHING."""
+    if not user.is_authenticated or not user.is_active or not user.has_perm("cases.view_case"):
+        return NOTHING
+    if user.purchaser_id:
+        return user.purchaser_id
+    if user.is_superuser:
+        return None
+    if _is_client(user):
+        return NOTHING
+    return None
+
+
+def _is_client(user: User) -> bool:
+    if not hasattr(user, "_fms_is_client"):
+        user._fms_is_client = user.groups.filter(name=CLIENT).exists()
+    return user._fms_is_client
+
+
+def _scoped(queryset: QuerySet, user: User, purchaser_path: str) -> QuerySet:
+    scope = visible_purchaser(user)
+    if scope is NOTHING:
+        return queryset.none()
+    if scope is None:
+        return queryset
+    return queryset.filter(**{purchaser_path: scope})
+
+
+def case_queryset_for(user: User) -> QuerySet[Case]:
+    return _scoped(Case.objects.all(), user, "purchaser_id")
+
+
+def line_item_queryset_for(user: User) -> QuerySet[LineItem]:
+    """Lines the user may see; removed lines are not part of any case any more."""
+    return _scoped(LineItem.objects.filter(removed_at__isnull=True), user, "case__purchaser_id")
+
+
+def event_queryset_for(user: User) -> QuerySet[ApprovalEvent]:
+    return _scoped(ApprovalEvent.objects.all(), user, "case__purchaser_id")
+
+
+def notification_queryset_for(user: User) -> QuerySet[CongressionalNotification]:
+    return _scoped(CongressionalNotification.objects.all(), user, "purchaser_id")
+
+
+def purchaser_queryset_for(user: User) -> QuerySet[Purchaser]:
+    return _scoped(Purchaser.objects.all(), user, "code")
+
+
+def case_for(user: User, case_id: str) -> Case:
+    """One case by its id, or Case.DoesNotExist when it does not exist or the user may not see it."""
+    return (
+        case_queryset_for(user).select_related("purchaser", "implementing_agency", "notification").get(case_id=case_id)
+    )

@@ -1,0 +1,564 @@
+"""The only code that writes cases, line items, notifications and ledger events.
+
+Every function is one use case: atomic, locks the rows it changes (the case first, then the
+line, always in that order), checks the permission and the workflow rule, writes the change,
+bumps `version`, and appends its ApprovalEvent in the same transaction.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pghistory
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fms.accounts.models import User
+from fms.cases import ledger, rules, workflow
+from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
+from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
+
+CASE_EDITABLE_FIELDS = frozenset(
+    {"title", "description", "notes", "lor_date", "lor_received_on", "offer_expires_on", "notification"}
+)
+LINE_EDITABLE_FIELDS = frozenset(
+    {"category", "description", "masl", "quantity", "unit_of_issue", "unit_cost", "is_mde", "is_sme"}
+)
+FINAL_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.CANCELLED)
+COMMENT_REQUIRED = (LineAction.REJECT, LineAction.RETURN)
+
+
+@contextmanager
+def _writing_as(actor: User) -> Iterator[None]:
+    """One transaction whose field history (pghistory) names the acting user."""
+    with transaction.atomic(), pghistory.context(user=actor.pk, username=actor.get_username()):
+        yield
+
+
+def _require(actor: User, permission: str, doing: str) -> None:
+    if not actor.has_perm(permission):
+        raise NotAllowed(f"You do not have permission to {doing}.")
+
+
+def _check_version(label: str, current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise StaleVersion(
+            f"{label} changed since you read it (you have version {expected}, it is now version {current}). "
+            "Reload it and try again."
+        )
+
+
+def _validate(instance, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationFailed({field: list(messages) for field, messages in error.message_dict.items()}) from error
+
+
+def _unknown_fields(changes: dict, allowed: frozenset[str]) -> None:
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationFailed({name: ["This field cannot be changed here."] for name in unknown})
+
+
+def _locked_case(case: Case) -> Case:
+    return Case.objects.select_for_update(of=("self",)).select_related("purchaser").get(pk=case.pk)
+
+
+def _locked_line(line: LineItem) -> tuple[Case, LineItem]:
+    case = _locked_case(line.case)
+    locked = LineItem.objects.select_for_update().get(pk=line.pk, removed_at__isnull=True)
+    locked.case = case
+    return case, locked
+
+
+def _line_values(line: LineItem) -> dict:
+    return {field: getattr(line, field) for field in ledger.LINE_CONTENT_FIELDS}
+
+
+def _case_digest(case: Case) -> str:
+    lines = case.lines.filter(removed_at__isnull=True).values(*ledger.LINE_CONTENT_FIELDS)
+    values = {field: getattr(case, field) for field in ledger.CASE_CONTENT_FIELDS}
+    return ledger.case_digest(values, {line["line_number"]: ledger.line_digest(line) for line in lines})
+
+
+def _append_event(
+    *,
+    case: Case,
+    line: LineItem | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User,
+    comment: str,
+    content_digest: str,
+) -> ApprovalEvent:
+    """Append one event to the case's chain. The caller holds the case row lock."""
+    last = ApprovalEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
+    fields = {
+        "seq": last["seq"] + 1 if last else 1,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "actor_id": actor.pk,
+        "actor_name": actor.get_username(),
+        "comment": comment,
+        "occurred_at": timezone.now(),
+        "content_digest": content_digest,
+        "prev_hash": last["hash"] if last else ledger.GENESIS,
+    }
+    digest = ledger.event_hash(case_id=case.case_id, line_number=line.line_number if line else None, **fields)
+    return ApprovalEvent.objects.create(case=case, line_item=line, hash=digest, **fields)
+
+
+def _bump(case: Case) -> None:
+    case.version += 1
+    case.save(update_fields=["version", "updated_at"])
+
+
+# ---- Cases ------------------------------------------------------------------------------------
+
+
+def case_facts(case: Case, *, today: dt.date | None = None) -> workflow.CaseFacts:
+    """The facts the workflow guards look at, read from the database."""
+    notification = case.notification
+    return workflow.CaseFacts(
+        case_id=case.case_id,
+        status=case.status,
+        line_statuses=tuple(case.lines.filter(removed_at__isnull=True).values_list("review_status", flat=True)),
+        lor_received_on=case.lor_received_on,
+        notification_required=case.notification_required,
+        notification=(
+            workflow.NotificationFacts(review_ends_on=notification.review_ends_on, emergency=notification.emergency)
+            if notification
+            else None
+        ),
+        offer_expires_on=case.offer_expires_on,
+        today=today or timezone.localdate(),
+    )
+
+
+def _check_notification(case: Case, notification: CongressionalNotification | None) -> None:
+    if notification is not None and notification.purchaser_id != case.purchaser_id:
+        raise ValidationFailed(
+            {"notification": [f"This notification is for {notification.purchaser_id}, not {case.purchaser_id}."]}
+        )
+
+
+def case_create(
+    *,
+    actor: User,
+    case_id: str,
+    title: str,
+    purchaser: Purchaser | None = None,
+    implementing_agency: ImplementingAgency | None = None,
+    description: str = "",
+    notes: str = "",
+    lor_date: dt.date | None = None,
+    lor_received_on: dt.date | None = None,
+    notification: CongressionalNotification | None = None,
+) -> Case:
+    """Open a case in development. Purchaser and agency default to the codes in the case id."""
+    _require(actor, "cases.add_case", "create cases")
+    case_id = (case_id or "").strip().upper()
+    if not re.fullmatch(rules.CASE_ID_PATTERN, case_id):
+        raise ValidationFailed({"case_id": ["Use the form XX-A-XXX: customer code, agency letter, designator."]})
+    purchaser_code, agency_code, _ = case_id.split("-")
+    errors: dict[str, list[str]] = {}
+    purchaser = purchaser or Purchaser.objects.filter(code=purchaser_code).first()
+    implementing_agency = implementing_agency or ImplementingAgency.objects.filter(code=agency_code).first()
+    if purchaser is None or purchaser.code != purchaser_code:
+        errors["purchaser"] = [f"The case id starts with {purchaser_code}: the purchaser must be that customer code."]
+    if implementing_agency is None or implementing_agency.code != agency_code:
+        errors["implementing_agency"] = [f"The case id names agency {agency_code}: the agency must match."]
+    if errors:
+        raise ValidationFailed(errors)
+    with _writing_as(actor):
+        case = Case(
+            case_id=case_id,
+            purchaser=purchaser,
+            implementing_agency=implementing_agency,
+            title=title,
+            description=description,
+            notes=notes,
+            lor_date=lor_date,
+            lor_received_on=lor_received_on,
+            notification=notification,
+            created_by=actor,
+        )
+        _validate(case, exclude=["created_by"])
+        _check_notification(case, notification)
+        # Serialise creations of the same id so the second one gets a clear error, not a 500.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [case_id])
+        if Case.objects.filter(case_id=case_id).exists():
+            raise ValidationFailed({"case_id": [f"A case {case_id} already exists."]})
+        case.save()
+        _append_event(
+            case=case,
+            line=None,
+            action=CaseAction.CREATE,
+            from_status="",
+            to_status=case.status,
+            actor=actor,
+            comment="",
+            content_digest=_case_digest(case),
+        )
+    return case
+
+
+def case_update(*, actor: User, case: Case, expected_version: int | None = None, **changes) -> Case:
+    """Change the header of a case (not its status, id, purchaser or agency)."""
+    _require(actor, "cases.change_case", "change cases")
+    _unknown_fields(changes, CASE_EDITABLE_FIELDS)
+    with _writing_as(actor):
+        case = _locked_case(case)
+        _check_version(case.case_id, case.version, expected_version)
+        if case.status in FINAL_CASE_STATUSES:
+            raise workflow.TransitionNotAllowed(
+                f"{case.case_id} is {case.status}; a final case cannot be changed.", state=case.status, action="update"
+            )
+        for field, value in changes.items():
+            setattr(case, field, value)
+        _validate(case, exclude=["created_by"])
+        if "notification" in changes:
+            _check_notification(case, case.notification)
+        if changes:
+            case.version += 1
+            case.save(update_fields=[*changes, "version", "updated_at"])
+    return case
+
+
+def case_transition(
+    *,
+    actor: User,
+    case: Case,
+    action: str,
+    comment: str = "",
+    expected_version: int | None = None,
+    offer_expires_on: dt.date | None = None,
+) -> Case:
+    """Move a case one step through its lifecycle (DESIGN §4), recording the step in the ledger."""
+    with _writing_as(actor):
+        case = _locked_case(case)
+        _check_version(case.case_id, case.version, expected_version)
+        transition = workflow.case_transition_for(case.status, action)
+        _require(actor, transition.permission, f"{action.replace('_', ' ')} cases")
+        facts = case_facts(case)
+        workflow.check_case_transition(facts, action)
+        if action == CaseAction.OFFER:
+            if offer_expires_on is not None and offer_expires_on <= facts.today:
+                raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})
+            case.offer_expires_on = offer_expires_on or rules.offer_expiry(facts.today)
+        from_status = case.status
+        case.status = transition.target
+        case.version += 1
+        case.save(update_fields=["status", "offer_expires_on", "version", "updated_at"])
+        _append_event(
+            case=case,
+            line=None,
+            action=action,
+            from_status=from_status,
+            to_status=case.status,
+            actor=actor,
+            comment=comment,
+            content_digest=_case_digest(case),
+        )
+    return case
+
+
+# ---- Line items -------------------------------------------------------------------------------
+
+
+def _line_facts(case: Case, line: LineItem | None, label: str) -> workflow.LineFacts:
+    return workflow.LineFacts(
+        label=label,
+        review_status=line.review_status if line else None,
+        case_status=case.status,
+        created_by_id=line.created_by_id if line else None,
+        updated_by_id=line.updated_by_id if line else None,
+    )
+
+
+def _check_amounts(case: Case, line: LineItem, replaced_total: Decimal = Decimal("0.00")) -> None:
+    """Refuse totals that would not fit NUMERIC(15,2), before the database has to."""
+    total = line.quantity * line.unit_cost
+    if total > rules.MONEY_MAX:
+        raise ValidationFailed(
+            {"unit_cost": [f"Quantity × unit cost = {total:,.2f}, above the largest amount allowed."]}
+        )
+    if case.total_value - replaced_total + total > rules.MONEY_MAX:
+        raise ValidationFailed({"unit_cost": ["This line would take the case total above the largest amount allowed."]})
+
+
+def _next_line_number(case: Case) -> str:
+    numbers = LineItem.objects.filter(case=case).values_list("line_number", flat=True)
+    highest = max((int(n) for n in numbers), default=0)
+    if highest >= 999:
+        raise ValidationFailed({"line_number": ["This case already uses line number 999; give a free number."]})
+    return f"{highest + 1:03d}"
+
+
+def line_item_add(
+    *, actor: User, case: Case, line_number: str | None = None, expected_version: int | None = None, **content
+) -> LineItem:
+    """Add a draft line to a case in development or write. `expected_version` is the case's."""
+    _require(actor, "cases.add_lineitem", "add line items")
+    _unknown_fields(content, LINE_EDITABLE_FIELDS)
+    with _writing_as(actor):
+        case = _locked_case(case)
+        _check_version(case.case_id, case.version, expected_version)
+        workflow.check_line_transition(
+            _line_facts(case, None, f"{case.case_id} new line"), LineAction.ADD, actor_id=actor.pk
+        )
+        number = line_number or _next_line_number(case)
+        line = LineItem(case=case, line_number=number, created_by=actor, updated_by=actor, **content)
+        _validate(line, exclude=["case", "created_by", "updated_by"])
+        if LineItem.objects.filter(case=case, line_number=number).exists():
+            raise ValidationFailed({"line_number": [f"{case.case_id} already has (or had) a line {number}."]})
+        _check_amounts(case, line)
+        line.save()
+        line.refresh_from_db(fields=["total_cost"])
+        _append_event(
+            case=case,
+            line=line,
+            action=LineAction.ADD,
+            from_status="",
+            to_status=line.review_status,
+            actor=actor,
+            comment="",
+            content_digest=ledger.line_digest(_line_values(line)),
+        )
+        _bump(case)
+    return line
+
+
+def line_item_update(*, actor: User, line: LineItem, expected_version: int | None = None, **changes) -> LineItem:
+    """Change a line's content; a submitted, approved or returned line goes back to draft."""
+    _unknown_fields(changes, LINE_EDITABLE_FIELDS)
+    _require(actor, "cases.change_lineitem", "change line items")
+    with _writing_as(actor):
+        case, line = _locked_line(line)
+        _check_version(str(line), line.version, expected_version)
+        before = _line_values(line)
+        old_total = line.quantity * line.unit_cost
+        for field, value in changes.items():
+            setattr(line, field, value)
+        _validate(line, exclude=["case", "created_by", "updated_by"])
+        if _line_values(line) == before:
+            return line  # nothing changed: no new version, no event
+        workflow.check_line_transition(_line_facts(case, line, str(line)), LineAction.EDIT, actor_id=actor.pk)
+        _check_amounts(case, line, replaced_total=old_total)
+        from_status = line.review_status
+        line.review_status = LineStatus.DRAFT
+        line.updated_by = actor
+        line.version += 1
+        line.save()
+        line.refresh_from_db(fields=["total_cost"])
+        _append_event(
+            case=case,
+            line=line,
+            action=LineAction.EDIT,
+            from_status=from_status,
+            to_status=line.review_status,
+            actor=actor,
+            comment="",
+            content_digest=ledger.line_digest(_line_values(line)),
+        )
+        _bump(case)
+    return line
+
+
+def line_item_remove(*, actor: User, line: LineItem, expected_version: int | None = None, comment: str = "") -> None:
+    """Take a line out of its case. The row stays, because its review history points at it."""
+    _require(actor, "cases.delete_lineitem", "remove line items")
+    with _writing_as(actor):
+        case, line = _locked_line(line)
+        _check_version(str(line), line.version, expected_version)
+        workflow.check_line_transition(_line_facts(case, line, str(line)), LineAction.REMOVE, actor_id=actor.pk)
+        line.removed_at = timezone.now()
+        line.updated_by = actor
+        line.version += 1
+        line.save()
+        _append_event(
+            case=case,
+            line=line,
+            action=LineAction.REMOVE,
+            from_status=line.review_status,
+            to_status=line.review_status,
+            actor=actor,
+            comment=comment,
+            content_digest=ledger.line_digest(_line_values(line)),
+        )
+        _bump(case)
+
+
+def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expected_version: int | None) -> LineItem:
+    comment = (comment or "").strip()
+    if action in COMMENT_REQUIRED and not comment:
+        raise ValidationFailed({"comment": [f"Say why the line is {action}ed: a comment is required."]})
+    with _writing_as(actor):
+        transition = workflow.line_transition(action)
+        _require(actor, transition.permission, f"{action} line items")
+        case, line = _locked_line(line)
+        _check_version(str(line), line.version, expected_version)
+        workflow.check_line_transition(_line_facts(case, line, str(line)), action, actor_id=actor.pk)
+        from_status = line.review_status
+        line.review_status = transition.target
+        line.version += 1
+        line.save(update_fields=["review_status", "version", "updated_at"])
+        _append_event(
+            case=case,
+            line=line,
+            action=action,
+            from_status=from_status,
+            to_status=line.review_status,
+            actor=actor,
+            comment=comment,
+            content_digest=ledger.line_digest(_line_values(line)),
+        )
+        _bump(case)
+    return line
+
+
+def line_item_submit(*, actor: User, line: LineItem, comment: str = "", expected_version: int | None = None):
+    return _line_step(
+        actor=actor, line=line, action=LineAction.SUBMIT, comment=comment, expected_version=expected_version
+    )
+
+
+def line_item_approve(*, actor: User, line: LineItem, comment: str = "", expected_version: int | None = None):
+    return _line_step(
+        actor=actor, line=line, action=LineAction.APPROVE, comment=comment, expected_version=expected_version
+    )
+
+
+def line_item_reject(*, actor: User, line: LineItem, comment: str, expected_version: int | None = None):
+    return _line_step(
+        actor=actor, line=line, action=LineAction.REJECT, comment=comment, expected_version=expected_version
+    )
+
+
+def line_item_return(*, actor: User, line: LineItem, comment: str, expected_version: int | None = None):
+    return _line_step(
+        actor=actor, line=line, action=LineAction.RETURN, comment=comment, expected_version=expected_version
+    )
+
+
+LINE_STEPS = {
+    LineAction.SUBMIT: line_item_submit,
+    LineAction.APPROVE: line_item_approve,
+    LineAction.REJECT: line_item_reject,
+    LineAction.RETURN: line_item_return,
+}
+
+
+# ---- Notifications ----------------------------------------------------------------------------
+
+
+def notification_create(
+    *,
+    actor: User,
+    purchaser: Purchaser,
+    notified_on: dt.date,
+    total_value: Decimal,
+    mde_value: Decimal | None = None,
+    transmittal_number: str | None = None,
+    description: str = "",
+    emergency: bool = False,
+) -> CongressionalNotification:
+    """Record a 36(b) congressional notification."""
+    _require(actor, "cases.add_congressionalnotification", "record congressional notifications")
+    transmittal_number = (transmittal_number or "").strip() or None
+    with _writing_as(actor):
+        notification = CongressionalNotification(
+            transmittal_number=transmittal_number,
+            purchaser=purchaser,
+            notified_on=notified_on,
+            total_value=total_value,
+            mde_value=mde_value,
+            description=description,
+            emergency=emergency,
+        )
+        _validate(notification)
+        if transmittal_number:
+            taken = CongressionalNotification.objects.filter(transmittal_number=transmittal_number)
+            if taken.exists():
+                raise ValidationFailed(
+                    {"transmittal_number": [f"Transmittal {transmittal_number} is already recorded."]}
+                )
+        notification.save()
+    return notification
+
+
+NOTIFICATION_EDITABLE_FIELDS = frozenset(
+    {"transmittal_number", "notified_on", "mde_value", "total_value", "description", "emergency"}
+)
+
+
+def notification_update(
+    *, actor: User, notification: CongressionalNotification, **changes
+) -> CongressionalNotification:
+    """Correct or complete a notification, e.g. once its transmittal number is known."""
+    _require(actor, "cases.change_congressionalnotification", "change congressional notifications")
+    _unknown_fields(changes, NOTIFICATION_EDITABLE_FIELDS)
+    if "transmittal_number" in changes:
+        changes["transmittal_number"] = (changes["transmittal_number"] or "").strip() or None
+    with _writing_as(actor):
+        notification = CongressionalNotification.objects.select_for_update().get(pk=notification.pk)
+        for field, value in changes.items():
+            setattr(notification, field, value)
+        _validate(notification)
+        number = notification.transmittal_number
+        if (
+            number
+            and CongressionalNotification.objects.filter(transmittal_number=number).exclude(pk=notification.pk).exists()
+        ):
+            raise ValidationFailed({"transmittal_number": [f"Transmittal {number} is already recorded."]})
+        notification.save()
+    return notification
+
+
+# ---- What a user may do next (for pages: same checks as the writers above) ----------------------
+
+
+@dataclass(frozen=True)
+class StepOption:
+    action: str
+    label: str
+    allowed: bool
+    reason: str = ""  # why not, when not allowed
+
+
+def case_step_options(actor: User, case: Case) -> list[StepOption]:
+    """The steps out of the case's current status that this user holds the permission for."""
+    facts = case_facts(case)
+    options = []
+    for transition in workflow.case_steps_from(case.status):
+        if not actor.has_perm(transition.permission):
+            continue
+        reason = workflow.unmet_case_guard(transition, facts)
+        label = CaseAction(transition.action).label
+        options.append(StepOption(transition.action, label, reason is None, reason or ""))
+    return options
+
+
+def line_step_options(actor: User, line: LineItem) -> list[StepOption]:
+    """Review steps on a line this user holds the permission for, allowed or with the reason why not."""
+    options = []
+    for action in LINE_STEPS:
+        transition = workflow.line_transition(action)
+        if not actor.has_perm(transition.permission):
+            continue
+        try:
+            workflow.check_line_transition(_line_facts(line.case, line, str(line)), action, actor_id=actor.pk)
+        except DomainError as refused:
+            options.append(StepOption(action, LineAction(action).label, False, refused.detail))
+        else:
+            options.append(StepOption(action, LineAction(action).label, True))
+    return options
