@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from fms.cases.demo import DEMO_USERS, demo_password, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (the Japan SM-3 case, four fictional cases, demo users). Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="load even though DEBUG is off (never on a real server)"
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo creates users with published passwords; it runs only with DEBUG on. "
+                "Use --force to load it anyway on a throwaway database."
+            )
+        report = load_demo()
+        if report.created:
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(report.created)}."))
+        else:
+            self.stdout.write("Demo data already loaded; nothing changed.")
+        self.stdout.write("\nDemo logins (development only):")
+        for username, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {demo_password(username)}")
