@@ -1,0 +1,193 @@
+"""The admin: every page renders, and every change goes through the services with refusals as messages."""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import resolve, reverse
+
+from fms.accounts.models import User
+from fms.cases import ledger
+from fms.cases.choices import CaseAction, CaseStatus, LineStatus
+from fms.cases.models import ApprovalEvent, Case, LineItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=StringIO())
+
+
+def login(client, username: str):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_every_admin_page_renders_for_a_superuser(client, rf, demo, model):
+    login(client, "admin")
+    request = rf.get(admin_url(model, "changelist"))
+    request.user, request.resolver_match = User.objects.get(username="admin"), resolve(admin_url(model, "changelist"))
+    model_admin = admin.site._registry[model]
+
+    assert client.get(admin_url(model, "changelist")).status_code == 200
+    can_add = model_admin.has_add_permission(request)
+    assert client.get(admin_url(model, "add")).status_code == (200 if can_add else 403)
+    obj = model_admin.get_queryset(request).first()
+    if obj is not None:
+        assert client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_case_page_shows_lines_totals_events_history_and_ledger(client, demo):
+    login(client, "auditor")
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    page = client.get(admin_url(Case, "change", japan.pk)).content.decode()
+    assert "$133,300,000.00" in page
+    assert "$90,000,000.00" in page  # MDE value
+    assert "MK 29 missile canister" in page
+    assert "hash chain verified" in page
+    assert "ledger (append-only)" in page.lower()
+    assert "Field history" in page
+
+
+def step(client, case: Case, action: str, comment: str = ""):
+    case.refresh_from_db()
+    return client.post(
+        reverse("admin:cases_case_step", args=[case.pk]),
+        {"action": action, "version": case.version, "comment": comment},
+        follow=True,
+    )
+
+
+def decide(client, line: LineItem, action: str, comment: str = ""):
+    line.refresh_from_db()
+    return client.post(
+        reverse("admin:cases_case_line_step", args=[line.case_id, line.pk]),
+        {"action": action, "version": line.version, "comment": comment},
+        follow=True,
+    )
+
+
+def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, demo):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    officer, reviewer = login(client.__class__(), "officer"), login(client.__class__(), "reviewer")
+
+    # LOR dates are not public; the officer records the received date before writing starts.
+    change = officer.get(admin_url(Case, "change", japan.pk))
+    assert "Not yet: the date the Letter of Request was received" in change.content.decode()
+    form = {
+        "title": japan.title,
+        "lor_received_on": "2017-11-01",
+        "notification": japan.notification_id,
+        "description": japan.description,
+        "notes": japan.notes,
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    response = officer.post(admin_url(Case, "change", japan.pk), form, follow=True)
+    assert response.status_code == 200
+    japan.refresh_from_db()
+    assert japan.lor_received_on == dt.date(2017, 11, 1)
+
+    events_before = ApprovalEvent.objects.filter(case=japan).count()
+    for line in japan.lines.all():
+        assert "submitted" in decide(officer, line, "submit").content.decode()
+        assert "is now approved" in decide(reviewer, line, "approve", "Matches the LOR").content.decode()
+    steps = [
+        (officer, CaseAction.START_WRITE),
+        (officer, CaseAction.SUBMIT_REVIEW),
+        (reviewer, CaseAction.PROPOSE),
+        (officer, CaseAction.OFFER),
+        (officer, CaseAction.ACCEPT),
+        (officer, CaseAction.IMPLEMENT),
+        (officer, CaseAction.COMPLETE_SUPPLY),
+        (officer, CaseAction.CLOSE),
+    ]
+    for who, action in steps:
+        response = step(who, japan, action)
+        assert response.status_code == 200
+        assert "is now" in response.content.decode(), action
+    japan.refresh_from_db()
+    assert japan.status == CaseStatus.CLOSED
+    assert ApprovalEvent.objects.filter(case=japan).count() == events_before + 6 + len(steps)
+    assert ledger.verify_ledger([japan.pk]).ok
+
+
+def test_a_refused_step_is_a_message_not_a_500(client, demo):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    officer = login(client, "officer")
+    response = step(officer, japan, CaseAction.START_WRITE)
+    assert response.status_code == 200
+    assert "lor_received_on" in response.content.decode()
+    response = step(officer, japan, CaseAction.PROPOSE)
+    assert "cannot propose" in response.content.decode()
+    japan.refresh_from_db()
+    assert japan.status == CaseStatus.DEVELOPMENT
+
+
+def test_an_officer_cannot_approve_from_the_admin(client, demo):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    line = japan.lines.first()
+    officer = login(client, "officer")
+    decide(officer, line, "submit")
+    response = decide(officer, line, "approve")
+    assert "permission" in response.content.decode()
+    line.refresh_from_db()
+    assert line.review_status == LineStatus.SUBMITTED
+
+
+def test_a_stale_decision_is_refused_with_a_message(client, demo):
+    line = Case.objects.get(case_id="JA-P-SAA").lines.first()
+    decide(login(client.__class__(), "officer"), line, "submit")
+    line.refresh_from_db()
+    reviewer = login(client, "reviewer")
+    response = reviewer.post(
+        reverse("admin:cases_case_line_step", args=[line.case_id, line.pk]),
+        {"action": "approve", "version": line.version - 1},
+        follow=True,
+    )
+    assert "changed since you read it" in response.content.decode()
+    line.refresh_from_db()
+    assert line.review_status == LineStatus.SUBMITTED
+
+
+def test_adding_a_case_and_lines_in_the_admin_goes_through_the_services(client, demo):
+    officer = login(client, "officer")
+    form = {
+        "case_id": "KS-B-NEW",
+        "purchaser": "KS",
+        "implementing_agency": "B",
+        "title": "Added in the admin",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "training",
+        "lines-0-description": "Courses",
+        "lines-0-quantity": "3",
+        "lines-0-unit_of_issue": "EA",
+        "lines-0-unit_cost": "1000.10",
+    }
+    response = officer.post(admin_url(Case, "add"), form, follow=True)
+    assert response.status_code == 200
+    case = Case.objects.get(case_id="KS-B-NEW")
+    assert case.total_value == Decimal("3000.30")
+    assert list(ApprovalEvent.objects.filter(case=case).values_list("action", flat=True)) == ["create", "add"]
+    assert case.lines.get().created_by.username == "officer"
+
+
+def test_ledger_pages_are_read_only(client, demo):
+    login(client, "admin")
+    event = ApprovalEvent.objects.first()
+    assert client.post(admin_url(ApprovalEvent, "change", event.pk), {"comment": "x"}).status_code == 403
+    assert client.get(admin_url(ApprovalEvent, "add")).status_code == 403

@@ -1,0 +1,161 @@
+"""The ledger: append-only in PostgreSQL, and any tampering names the first broken link."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import DatabaseError, connection, transaction
+
+from fms.cases import ledger, services
+from fms.cases.choices import CaseStatus
+from fms.cases.models import ApprovalEvent
+from tests.factories import lines_of, make_case, walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(officer, reviewer):
+    return walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer, lines=2)
+
+
+def as_superuser_without_triggers(sql: str, params=()) -> None:
+    """What someone with database superuser access could do: bypass the triggers and rewrite rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def event(case, seq: int) -> ApprovalEvent:
+    return ApprovalEvent.objects.get(case=case, seq=seq)
+
+
+def first_break(case) -> ledger.Break:
+    result = ledger.verify_ledger([case.pk])
+    assert not result.ok
+    return result.breaks[0]
+
+
+def test_an_untouched_chain_verifies(case):
+    result = ledger.verify_ledger([case.pk])
+    assert result.ok
+    assert result.events == ApprovalEvent.objects.filter(case=case).count() == 10
+    out = StringIO()
+    call_command("verify_ledger", case.case_id, stdout=out)
+    assert "every chain is intact" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE cases_approvalevent SET comment = 'rewritten' WHERE id = %s",
+        "DELETE FROM cases_approvalevent WHERE id = %s",
+        "TRUNCATE cases_approvalevent CASCADE",
+    ],
+)
+def test_the_database_refuses_to_change_the_ledger(case, sql):
+    target = event(case, 3).pk
+    with pytest.raises(DatabaseError, match=r"append-only|Cannot"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so TRUNCATE reaches the trigger
+        cur.execute(sql, [target] if "%s" in sql else [])
+    assert ApprovalEvent.objects.filter(case=case).count() == 10
+    assert event(case, 3).comment == ""
+
+
+def test_the_orm_cannot_change_the_ledger_either(case):
+    approval = event(case, 4)
+    approval.comment = "rewritten"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        approval.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ApprovalEvent.objects.filter(case=case).delete()
+
+
+def test_an_altered_comment_is_named(case):
+    as_superuser_without_triggers(
+        "UPDATE cases_approvalevent SET comment = 'rewritten' WHERE id = %s", [event(case, 4).pk]
+    )
+    broken = first_break(case)
+    assert (broken.case_id, broken.seq) == (case.case_id, 4)
+    assert "altered" in broken.reason
+
+
+def test_an_altered_approver_is_named(case, reviewer2):
+    approval = event(case, 5)
+    assert approval.action == "approve"
+    as_superuser_without_triggers(
+        "UPDATE cases_approvalevent SET actor_id = %s, actor_name = %s WHERE id = %s",
+        [reviewer2.pk, reviewer2.username, approval.pk],
+    )
+    assert first_break(case).seq == 5
+
+
+def test_a_deleted_event_is_named(case):
+    as_superuser_without_triggers("DELETE FROM cases_approvalevent WHERE id = %s", [event(case, 5).pk])
+    broken = first_break(case)
+    assert broken.seq == 5
+    assert "event #5 is missing" in broken.reason
+
+
+def test_a_deleted_last_case_step_is_named_because_the_chain_no_longer_ends_in_the_current_state(case):
+    # Deleting the last events leaves a valid prefix; the current states show that events are missing.
+    as_superuser_without_triggers("DELETE FROM cases_approvalevent WHERE case_id = %s AND seq = 10", [case.pk])
+    broken = first_break(case)
+    assert broken.seq == 10
+    assert "the case review but it is proposed" in broken.reason
+
+
+def test_a_deleted_last_line_decision_is_named(officer, reviewer):
+    case = make_case(officer, lines=1)
+    line = services.line_item_submit(actor=officer, line=lines_of(case)[0])
+    services.line_item_approve(actor=reviewer, line=line)
+    as_superuser_without_triggers("DELETE FROM cases_approvalevent WHERE case_id = %s AND seq = 4", [case.pk])
+    broken = first_break(case)
+    assert broken.seq == 4
+    assert "line 001 submitted but it is approved" in broken.reason
+
+
+def test_two_swapped_events_are_named(case):
+    for old, new in [(6, 1000), (7, 6), (1000, 7)]:  # through a free number: (case, seq) stays unique
+        as_superuser_without_triggers(
+            "UPDATE cases_approvalevent SET seq = %s WHERE case_id = %s AND seq = %s", [new, case.pk, old]
+        )
+    broken = first_break(case)
+    assert broken.seq == 6
+    assert "prev_hash" in broken.reason
+
+
+def test_a_rehashed_forgery_breaks_the_next_link(case):
+    # A forger who recomputes the altered event's own hash still breaks the link after it.
+    target = event(case, 4)
+    fields = {f: getattr(target, f) for f in ledger.EVENT_FIELDS}
+    fields["comment"] = "forged"
+    forged_hash = ledger.event_hash(case_id=case.case_id, line_number=target.line_item.line_number, **fields)
+    as_superuser_without_triggers(
+        "UPDATE cases_approvalevent SET comment = 'forged', hash = %s WHERE id = %s", [forged_hash, target.pk]
+    )
+    broken = first_break(case)
+    assert broken.seq == 5
+    assert "prev_hash" in broken.reason
+
+
+def test_verify_ledger_command_fails_and_names_the_break(case):
+    as_superuser_without_triggers("UPDATE cases_approvalevent SET comment = 'x' WHERE id = %s", [event(case, 2).pk])
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 broken chain"):
+        call_command("verify_ledger", stderr=err)
+    assert f"BROKEN {case.case_id} at position 2" in err.getvalue()
+
+
+def test_verify_ledger_command_exits_non_zero(case):
+    as_superuser_without_triggers("UPDATE cases_approvalevent SET comment = 'x' WHERE id = %s", [event(case, 2).pk])
+    with pytest.raises(SystemExit) as exited:
+        ManagementUtility(["manage.py", "verify_ledger"]).execute()
+    assert exited.value.code == 1
+
+
+def test_canonical_json_is_stable():
+    from decimal import Decimal
+
+    assert ledger.canonical_json({"b": Decimal("1.5"), "a": "é"}) == '{"a":"é","b":"1.50"}'.encode()
