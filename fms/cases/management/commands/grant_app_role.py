@@ -33,6 +33,5 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
-        self.stdout.write(
-            self.style.SUCCESS(f"{role}: may read and write the application tables; ledger and history are append-only.")
-        )
+        done = f"{role}: may read and write the application tables; ledger and history are append-only."
+        self.stdout.write(self.style.SUCCESS(done))
