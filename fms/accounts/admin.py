@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpResponseRedirect
 
-from fms.accounts.models import User
+from fms.accounts.models import ApiToken, User
+from fms.accounts.services import token_issue, token_revoke
+from fms.core.errors import DomainError
 
 
 @admin.register(User)
@@ -24,3 +28,85 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="roles")
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all()) or "—"
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    days = forms.IntegerField(min_value=1, initial=90, help_text="Lifetime in days.")
+
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name", "purchaser", "read_only")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created and revoked through the services; the secret is shown once, as a message."""
+
+    list_display = ("prefix", "user", "name", "purchaser", "read_only", "expires_at", "revoked_at", "last_used_at")
+    list_filter = ("read_only", "purchaser")
+    search_fields = ("prefix", "user__username", "name")
+    list_select_related = ("user", "purchaser")
+    actions = ("revoke",)
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "purchaser",
+        "read_only",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+        "created_at",
+        "created_by",
+    )
+
+    def get_queryset(self, request):
+        tokens = super().get_queryset(request)
+        return tokens if request.user.is_superuser else tokens.filter(user=request.user)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ()
+
+    def get_fields(self, request, obj=None):
+        return self.readonly_fields if obj else ("user", "name", "purchaser", "read_only", "days")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
+            kwargs["initial"] = request.user.pk
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DomainError as refused:
+            fields = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in refused.errors.items())
+            messages.error(request, fields or refused.detail)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        token, secret = token_issue(
+            actor=request.user,
+            user=data["user"],
+            days=data["days"],
+            purchaser_code=data["purchaser"].code if data.get("purchaser") else None,
+            read_only=data.get("read_only", False),
+            name=data.get("name", ""),
+        )
+        obj.pk, obj._state.adding = token.pk, False
+        messages.warning(request, f"The token's secret, shown only this once: {secret}")
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the record of a token stays
+
+    @admin.action(description="Revoke the selected tokens now")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            token_revoke(actor=request.user, token=token)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")

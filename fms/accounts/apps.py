@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from fms.accounts import schema  # noqa: F401 - registers the OpenAPI description of tokens
         from fms.accounts.roles import ensure_roles_after_migrate
 
         # Permissions are created by post_migrate, app by app; the cases app comes last in

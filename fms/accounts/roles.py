@@ -20,9 +20,13 @@ _READ_DOMAIN = [
     "cases.view_approvalevent",
 ]
 
+# Staff manage their own API tokens (administrators anyone's); client tokens are issued for them.
+_OWN_TOKENS = ["accounts.view_apitoken", "accounts.add_apitoken", "accounts.change_apitoken"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CASE_OFFICER: [
         *_READ_DOMAIN,
+        *_OWN_TOKENS,
         "cases.add_case",
         "cases.change_case",
         "cases.transition_case",
@@ -34,12 +38,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     REVIEWER: [
         *_READ_DOMAIN,
+        *_OWN_TOKENS,
         "cases.approve_lineitem",
         "cases.review_case",
     ],
     CLIENT: list(_READ_DOMAIN),
     AUDITOR: [
         *_READ_DOMAIN,
+        *_OWN_TOKENS,
         "accounts.view_user",
         "pghistory.view_events",
     ],
