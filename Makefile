@@ -20,7 +20,7 @@ venv:
 	@tools/venv
 
 run: venv
-	@DEBUG=1 $(WITH_DB) sh -c '\
+	@DEBUG=1 LOG_FORMAT=text $(WITH_DB) sh -c '\
 		$(PY) manage.py migrate --no-input -v 1 && \
 		$(PY) manage.py load_demo && \
 		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/admin/  (Ctrl-C stops the server and the embedded database)" && echo && \

@@ -1,16 +1,24 @@
 """URL routes of FMS Records."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fms.core import health
+from fms.core import health, views
 
 admin.site.site_header = "FMS Records"
 admin.site.site_title = "FMS Records"
 admin.site.index_title = "Administration"
 
+handler404 = "fms.core.problems.handler404"
+handler500 = "fms.core.problems.handler500"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", include("fms.cases.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/problems/", views.problem_types, name="problem-types"),
     path("admin/", admin.site.urls),
 ]

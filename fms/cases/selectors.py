@@ -4,11 +4,25 @@ A user bound to a purchaser (a client) sees only that purchaser's records; a cli
 purchaser, or anyone without the view permission, sees nothing; staff roles see everything.
 """
 
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem, Purchaser
+from fms.cases import rules
+from fms.cases.models import ApprovalEvent, CongressionalNotification, LineItem, Purchaser
+from fms.cases.models import Case as FmsCase
 
 NOTHING = object()
 
@@ -41,8 +55,8 @@ def _scoped(queryset: QuerySet, user: User, purchaser_path: str) -> QuerySet:
     return queryset.filter(**{purchaser_path: scope})
 
 
-def case_queryset_for(user: User) -> QuerySet[Case]:
-    return _scoped(Case.objects.all(), user, "purchaser_id")
+def case_queryset_for(user: User) -> QuerySet[FmsCase]:
+    return _scoped(FmsCase.objects.all(), user, "purchaser_id")
 
 
 def line_item_queryset_for(user: User) -> QuerySet[LineItem]:
@@ -62,8 +76,45 @@ def purchaser_queryset_for(user: User) -> QuerySet[Purchaser]:
     return _scoped(Purchaser.objects.all(), user, "code")
 
 
-def case_for(user: User, case_id: str) -> Case:
+def case_for(user: User, case_id: str) -> FmsCase:
     """One case by its id, or Case.DoesNotExist when it does not exist or the user may not see it."""
     return (
         case_queryset_for(user).select_related("purchaser", "implementing_agency", "notification").get(case_id=case_id)
+    )
+
+
+# ---- The 36(b) rule as SQL, for filters and documents (the thresholds come from rules.py) --------
+
+
+def notification_required_q(prefix: str = "") -> Q:
+    """Cases meeting or exceeding a threshold of their purchaser's review group."""
+    condition = Q()
+    for group, limits in rules.NOTIFICATION_THRESHOLDS.items():
+        condition |= Q(**{f"{prefix}purchaser__review_group": group}) & (
+            Q(**{f"{prefix}mde_value__gte": limits.mde})
+            | Q(**{f"{prefix}total_value__gte": limits.total})
+            | Q(**{f"{prefix}design_construction_value__gte": limits.design_construction})
+        )
+    return condition
+
+
+def notification_required_expression() -> ExpressionWrapper:
+    return ExpressionWrapper(notification_required_q(), output_field=BooleanField())
+
+
+def formal_review_days_expression() -> Case:
+    whens = [
+        When(purchaser__review_group=group, then=Value(limits.formal_review_days))
+        for group, limits in rules.NOTIFICATION_THRESHOLDS.items()
+    ]
+    return Case(*whens, output_field=IntegerField())
+
+
+def review_ends_on_expression() -> Func:
+    return Func(
+        F("notified_on"),
+        formal_review_days_expression(),
+        template="(%(expressions)s)",
+        arg_joiner=" + ",
+        output_field=DateField(),
     )

@@ -1,0 +1,163 @@
+"""API documents built by PostgreSQL: one JSON text per record, nested lines included.
+
+Reads do not build model instances or serializer trees: the query that selects the (already
+scoped) rows also renders them, with money as strings ("133300000.00"), dates in ISO 8601 and
+times in UTC. The field sets here are the contract of DESIGN §3; tests hold them equal to the
+schema serializers in serializers.py.
+"""
+
+import re
+
+from django.db.models import Aggregate, Expression, F, Func, JSONField, OuterRef, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
+
+from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.selectors import (
+    formal_review_days_expression,
+    notification_required_expression,
+    review_ends_on_expression,
+)
+
+_KEY = re.compile(r"^[a-z_]+$")
+
+
+class JSONBuild(Func):
+    """json_build_object('key', value, ...) with the keys written into the SQL (they are code constants)."""
+
+    output_field = JSONField()
+
+    def __init__(self, **fields: Expression) -> None:
+        assert all(_KEY.match(key) for key in fields)
+        self.keys = list(fields)
+        super().__init__(*fields.values())
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
+            sql, sql_params = compiler.compile(expression)
+            parts.append(f"'{key}', {sql}")
+            params.extend(sql_params)
+        return f"json_build_object({', '.join(parts)})", params
+
+
+class JSONAgg(Aggregate):
+    function = "JSON_AGG"
+    allow_order_by = True
+    output_field = JSONField()
+
+
+def text(expression: Expression | str) -> Cast:
+    """Money and other exact values as JSON strings."""
+    return Cast(F(expression) if isinstance(expression, str) else expression, TextField())
+
+
+def as_text(document: Expression) -> Cast:
+    """The document as JSON text, so the driver hands back bytes to send rather than parsed objects."""
+    return Cast(document, TextField())
+
+
+def line_document(prefix: str = "") -> JSONBuild:
+    def f(name):
+        return F(prefix + name)
+
+    return JSONBuild(
+        case=f("case__case_id"),
+        line_number=f("line_number"),
+        category=f("category"),
+        description=f("description"),
+        masl=f("masl"),
+        quantity=f("quantity"),
+        unit_of_issue=f("unit_of_issue"),
+        unit_cost=text(prefix + "unit_cost"),
+        total_cost=text(prefix + "total_cost"),
+        is_mde=f("is_mde"),
+        is_sme=f("is_sme"),
+        review_status=f("review_status"),
+        created_by=f("created_by__username"),
+        updated_by=f("updated_by__username"),
+        updated_at=f("updated_at"),
+        version=f("version"),
+    )
+
+
+def lines_of_case() -> Coalesce:
+    """The current lines of the outer case, in line-number order, as a JSON array."""
+    lines = (
+        LineItem.objects.filter(case=OuterRef("pk"), removed_at__isnull=True)
+        .order_by()
+        .values("case")
+        .annotate(docs=JSONAgg(line_document(), order_by="line_number"))
+        .values("docs")
+    )
+    return Coalesce(Subquery(lines, output_field=JSONField()), Func(template="'[]'::json", output_field=JSONField()))
+
+
+def case_document(*, with_lines: bool) -> JSONBuild:
+    fields = {
+        "case_id": F("case_id"),
+        "purchaser": F("purchaser_id"),
+        "implementing_agency": F("implementing_agency_id"),
+        "title": F("title"),
+        "description": F("description"),
+        "notes": F("notes"),
+        "status": F("status"),
+        "lor_date": F("lor_date"),
+        "lor_received_on": F("lor_received_on"),
+        "offer_expires_on": F("offer_expires_on"),
+        "notification": F("notification__transmittal_number"),
+        "notification_id": F("notification_id"),
+        "total_value": text("total_value"),
+        "mde_value": text("mde_value"),
+        "design_construction_value": text("design_construction_value"),
+        "notification_required": notification_required_expression(),
+        "created_by": F("created_by__username"),
+        "created_at": F("created_at"),
+        "updated_at": F("updated_at"),
+        "version": F("version"),
+    }
+    if with_lines:
+        fields["lines"] = lines_of_case()
+    return JSONBuild(**fields)
+
+
+def event_document() -> JSONBuild:
+    return JSONBuild(
+        id=F("id"),
+        case=F("case__case_id"),
+        line_number=F("line_item__line_number"),
+        seq=F("seq"),
+        action=F("action"),
+        from_status=F("from_status"),
+        to_status=F("to_status"),
+        actor=F("actor__username"),
+        actor_name=F("actor_name"),
+        comment=F("comment"),
+        occurred_at=F("occurred_at"),
+        content_digest=F("content_digest"),
+        prev_hash=F("prev_hash"),
+        hash=F("hash"),
+    )
+
+
+def notification_document() -> JSONBuild:
+    return JSONBuild(
+        id=F("id"),
+        transmittal_number=F("transmittal_number"),
+        purchaser=F("purchaser_id"),
+        notified_on=F("notified_on"),
+        mde_value=text("mde_value"),
+        total_value=text("total_value"),
+        description=F("description"),
+        emergency=F("emergency"),
+        formal_review_days=formal_review_days_expression(),
+        review_ends_on=review_ends_on_expression(),
+    )
+
+
+def documents(queryset: QuerySet, document: JSONBuild, *extra: str) -> list[tuple]:
+    """(json text, *extra columns) for each row of an ordered, scoped queryset."""
+    return list(queryset.annotate(doc=as_text(document)).values_list("doc", *extra))
+
+
+def events_documents(queryset: QuerySet[ApprovalEvent], *extra: str) -> list[tuple]:
+    return documents(queryset, event_document(), *extra)

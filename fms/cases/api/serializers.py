@@ -1,0 +1,299 @@
+"""Serializers: strict input shapes (unknown fields refused, money only as strings) and the
+response shapes the schema documents. Responses themselves are built by documents.py."""
+
+import re
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from fms.cases import rules
+from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, ReviewGroup, event_actions
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, and read-only ones, instead of silently ignoring them."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        writable = {name for name, field in self.fields.items() if not field.read_only}
+        unknown = sorted(set(data) - writable)
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown or read-only field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+MONEY_TEXT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+
+
+class MoneyField(serializers.DecimalField):
+    """US dollars with at most two decimals, sent as a JSON string: JSON numbers lose cents."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=rules.MONEY_MAX_DIGITS,
+            decimal_places=rules.MONEY_DECIMAL_PLACES,
+            min_value=Decimal("0.00"),
+            max_value=rules.MONEY_MAX,
+            coerce_to_string=True,
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            raise serializers.ValidationError(
+                f'Send money as a string, e.g. "{data:.2f}": JSON numbers cannot carry cents exactly.'
+            )
+        if not isinstance(data, str) or not MONEY_TEXT.match(data.strip()):
+            raise serializers.ValidationError('Send money as a string of digits with up to 2 decimals, e.g. "1234.50".')
+        return super().to_internal_value(data.strip())
+
+
+class CodeField(serializers.CharField):
+    """A reference by code (purchaser JA, agency P), case-insensitive."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).strip().upper()
+
+
+# ---- Input ------------------------------------------------------------------------------------
+
+
+class CaseCreateSerializer(StrictSerializer):
+    case_id = serializers.CharField(max_length=8, help_text="JA-P-SAA: customer code, agency letter, designator.")
+    purchaser = CodeField(max_length=2, required=False, help_text="Defaults to the code in the case id.")
+    implementing_agency = CodeField(max_length=1, required=False, help_text="Defaults to the code in the case id.")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    lor_date = serializers.DateField(required=False, allow_null=True)
+    lor_received_on = serializers.DateField(required=False, allow_null=True)
+    notification = serializers.CharField(
+        required=False, allow_null=True, help_text="Transmittal number of a notification for this purchaser."
+    )
+    notification_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+    def validate(self, attrs):
+        if attrs.get("notification") and attrs.get("notification_id"):
+            raise serializers.ValidationError({"notification": ["Give notification or notification_id, not both."]})
+        return attrs
+
+
+class CaseUpdateSerializer(CaseCreateSerializer):
+    offer_expires_on = serializers.DateField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("case_id", "purchaser", "implementing_agency"):
+            self.fields.pop(name)
+        self.fields["title"].required = False
+
+
+class TransitionSerializer(StrictSerializer):
+    action = serializers.ChoiceField(choices=[a for a in CaseAction.values if a != CaseAction.CREATE])
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    offer_expires_on = serializers.DateField(required=False, allow_null=True, help_text="Only with action offer.")
+
+
+class LineWriteSerializer(StrictSerializer):
+    line_number = serializers.RegexField(
+        rules.LINE_NUMBER_PATTERN, required=False, help_text="001–999; the next free number when omitted."
+    )
+    category = serializers.ChoiceField(choices=LineCategory.choices)
+    description = serializers.CharField()
+    masl = serializers.RegexField(rules.MASL_PATTERN, required=False, allow_blank=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    unit_of_issue = serializers.RegexField(rules.UNIT_OF_ISSUE_PATTERN, required=False)
+    unit_cost = MoneyField()
+    is_mde = serializers.BooleanField(required=False)
+    is_sme = serializers.BooleanField(required=False)
+
+
+class LineUpdateSerializer(LineWriteSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("line_number")
+        for field in self.fields.values():
+            field.required = False
+
+
+class CommentSerializer(StrictSerializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="Required to reject or return a line."
+    )
+
+
+class NotificationCreateSerializer(StrictSerializer):
+    transmittal_number = serializers.RegexField(
+        rules.TRANSMITTAL_NUMBER_PATTERN, required=False, allow_null=True, allow_blank=True
+    )
+    purchaser = CodeField(max_length=2)
+    notified_on = serializers.DateField()
+    mde_value = MoneyField(required=False, allow_null=True)
+    total_value = MoneyField()
+    description = serializers.CharField(required=False, allow_blank=True)
+    emergency = serializers.BooleanField(required=False)
+
+
+# ---- Output (documented; built by documents.py) -------------------------------------------------
+
+
+def money(**kwargs) -> serializers.CharField:
+    return serializers.CharField(help_text='US dollars as a string, e.g. "133300000.00".', **kwargs)
+
+
+class LineItemSerializer(serializers.Serializer):
+    case = serializers.CharField()
+    line_number = serializers.CharField()
+    category = serializers.ChoiceField(choices=LineCategory.choices)
+    description = serializers.CharField()
+    masl = serializers.CharField(allow_blank=True)
+    quantity = serializers.IntegerField()
+    unit_of_issue = serializers.CharField()
+    unit_cost = money()
+    total_cost = money()
+    is_mde = serializers.BooleanField()
+    is_sme = serializers.BooleanField()
+    review_status = serializers.ChoiceField(choices=LineStatus.choices)
+    created_by = serializers.CharField()
+    updated_by = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "LineItem"
+
+
+class CaseSerializer(serializers.Serializer):
+    case_id = serializers.CharField()
+    purchaser = serializers.CharField()
+    implementing_agency = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    notes = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=CaseStatus.choices)
+    lor_date = serializers.DateField(allow_null=True)
+    lor_received_on = serializers.DateField(allow_null=True)
+    offer_expires_on = serializers.DateField(allow_null=True)
+    notification = serializers.CharField(allow_null=True, help_text="Transmittal number; null if none or unknown.")
+    notification_id = serializers.IntegerField(allow_null=True)
+    total_value = money()
+    mde_value = money()
+    design_construction_value = money()
+    notification_required = serializers.BooleanField(help_text="Meets an AECA 36(b) threshold.")
+    created_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+
+    class Meta:
+        ref_name = "Case"
+
+
+class CaseDetailSerializer(CaseSerializer):
+    lines = LineItemSerializer(many=True)
+
+    class Meta:
+        ref_name = "CaseWithLines"
+
+
+class CaseListItemSerializer(CaseSerializer):
+    lines = LineItemSerializer(many=True, required=False, help_text="Only with ?expand=lines.")
+
+    class Meta:
+        ref_name = "CaseInList"
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField()
+    line_number = serializers.CharField(allow_null=True)
+    seq = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=event_actions())
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    actor = serializers.CharField()
+    actor_name = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True)
+    occurred_at = serializers.DateTimeField()
+    content_digest = serializers.CharField()
+    prev_hash = serializers.CharField()
+    hash = serializers.CharField()
+
+    class Meta:
+        ref_name = "ApprovalEvent"
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    transmittal_number = serializers.CharField(allow_null=True)
+    purchaser = serializers.CharField()
+    notified_on = serializers.DateField()
+    mde_value = money(allow_null=True)
+    total_value = money()
+    description = serializers.CharField(allow_blank=True)
+    emergency = serializers.BooleanField()
+    formal_review_days = serializers.IntegerField()
+    review_ends_on = serializers.DateField()
+
+    class Meta:
+        ref_name = "CongressionalNotification"
+
+
+class PurchaserSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    review_group = serializers.ChoiceField(choices=ReviewGroup.choices)
+
+    class Meta:
+        ref_name = "Purchaser"
+
+
+class ImplementingAgencySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+    class Meta:
+        ref_name = "ImplementingAgency"
+
+
+def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """A page of a keyset-paginated list (one object, not an array, in the schema)."""
+    page = type(
+        name,
+        (serializers.Serializer,),
+        {
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+            "Meta": type("Meta", (), {"ref_name": name}),
+        },
+    )
+    return extend_schema_serializer(many=False)(page)
+
+
+CasePageSerializer = page_of(CaseListItemSerializer, "CasePage")
+LineItemPageSerializer = page_of(LineItemSerializer, "LineItemPage")
+EventPageSerializer = page_of(EventSerializer, "EventPage")
+NotificationPageSerializer = page_of(NotificationSerializer, "NotificationPage")
+
+
+@extend_schema_serializer(many=False)
+class FeedSerializer(serializers.Serializer):
+    results = EventSerializer(many=True)
+    next = serializers.CharField(help_text="Pass as ?after= on the next poll; returned even when results is empty.")
+    next_url = serializers.URLField()
+
+    class Meta:
+        ref_name = "EventFeed"
+
+
+class LedgerSerializer(serializers.Serializer):
+    case = serializers.CharField()
+    ok = serializers.BooleanField()
+    events = serializers.IntegerField()
+    first_break = serializers.DictField(allow_null=True, help_text="position, event_id and reason of the break")
+
+    class Meta:
+        ref_name = "LedgerVerification"

@@ -1,0 +1,41 @@
+"""Routes of DESIGN §5 under /api/v1/."""
+
+from django.urls import path
+
+from fms.cases.api import views
+from fms.cases.services import LINE_STEPS
+
+case_lines = views.LineItemViewSet
+
+urlpatterns = [
+    path("cases/", views.CaseViewSet.as_view({"get": "list", "post": "create"}), name="case-list"),
+    path(
+        "cases/<str:case_id>/",
+        views.CaseViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="case-detail",
+    ),
+    path("cases/<str:case_id>/transition/", views.CaseViewSet.as_view({"post": "transition"}), name="case-transition"),
+    path("cases/<str:case_id>/ledger/", views.CaseViewSet.as_view({"get": "ledger"}), name="case-ledger"),
+    path("cases/<str:case_id>/events/", views.CaseEventViewSet.as_view({"get": "list"}), name="case-events"),
+    path("cases/<str:case_id>/lines/", case_lines.as_view({"get": "list", "post": "create"}), name="line-list"),
+    path(
+        "cases/<str:case_id>/lines/<str:line_number>/",
+        case_lines.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+        name="line-detail",
+    ),
+    *[
+        path(
+            f"cases/<str:case_id>/lines/<str:line_number>/{action}/",
+            case_lines.as_view({"post": f"step_{action}"}),
+            name=f"line-{action}",
+        )
+        for action in LINE_STEPS
+    ],
+    path("events/", views.EventFeedViewSet.as_view({"get": "list"}), name="event-feed"),
+    path("purchasers/", views.PurchaserViewSet.as_view({"get": "list"}), name="purchaser-list"),
+    path("implementing-agencies/", views.ImplementingAgencyViewSet.as_view({"get": "list"}), name="agency-list"),
+    path(
+        "notifications/", views.NotificationViewSet.as_view({"get": "list", "post": "create"}), name="notification-list"
+    ),
+    path("notifications/<str:pk>/", views.NotificationViewSet.as_view({"get": "retrieve"}), name="notification-detail"),
+]

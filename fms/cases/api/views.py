@@ -1,0 +1,517 @@
+"""The API of DESIGN §5. Reads start from the scoping selectors and are rendered by PostgreSQL
+(documents.py); writes validate their input, then call the services, which own every rule."""
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+
+from fms.cases import ledger, selectors, services
+from fms.cases.api import documents as docs
+from fms.cases.api import serializers as s
+from fms.cases.choices import LineAction
+from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
+from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
+from fms.core.api.conditional import etag, expected_version, not_modified
+from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
+from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
+from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
+from fms.core.errors import ValidationFailed
+
+JSON = "application/json"
+
+CURSOR = OpenApiParameter("cursor", str, description="From a next/previous link.")
+PAGE_SIZE = OpenApiParameter("page_size", int, description="1 to 500 (larger values are capped); default 50.")
+FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv streams every matching row.")
+EXPAND = OpenApiParameter("expand", str, enum=["lines"], description="Include each case's lines.")
+CASE_ID = OpenApiParameter("case_id", str, OpenApiParameter.PATH, description="e.g. JA-P-SAA")
+LINE_NUMBER = OpenApiParameter("line_number", str, OpenApiParameter.PATH, description="e.g. 001")
+CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV, one row per record (per line with expand=lines).")
+
+CASE_ORDERINGS = {
+    "-updated_at": Ordering(("updated_at", "id"), descending=True),
+    "updated_at": Ordering(("updated_at", "id")),
+    "case_id": Ordering(("case_id",)),
+    "-case_id": Ordering(("case_id",), descending=True),
+}
+ORDERING = OpenApiParameter("ordering", str, enum=list(CASE_ORDERINGS), description="Default -updated_at.")
+
+
+def _json(body: bytes, status: int = 200, **headers) -> HttpResponse:
+    response = HttpResponse(body, status=status, content_type=JSON)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _page_body(texts: Iterable[str], next_url: str | None, previous_url: str | None) -> bytes:
+    return b"".join(
+        [
+            b'{"next":',
+            dumps(next_url),
+            b',"previous":',
+            dumps(previous_url),
+            b',"results":[',
+            ",".join(texts).encode(),
+            b"]}",
+        ]
+    )
+
+
+def _key(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _paged(request, queryset: QuerySet, document, orderings: dict[str, Ordering], default: str) -> HttpResponse:
+    """One keyset page of `queryset` rendered by PostgreSQL: a constant number of queries."""
+    page = KeysetPage.from_request(request, orderings, default)
+    fields = page.ordering.fields
+    rows = docs.documents(page.apply(queryset), document, *fields)
+    rows, next_cursor, previous_cursor = page.finish(rows, key=lambda row: [_key(v) for v in row[1:]])
+    next_url, previous_url = page_links(request, next_cursor, previous_cursor)
+    return _json(_page_body((row[0] for row in rows), next_url, previous_url))
+
+
+# ---- CSV ------------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    # A spreadsheet would run text that looks like a formula: keep it text.
+    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_STARTS) else text
+
+
+def _stream_csv(filename: str, header: list[str], rows: Iterable[tuple]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+CASE_CSV = [
+    ("case_id", "case_id"),
+    ("purchaser", "purchaser_id"),
+    ("implementing_agency", "implementing_agency_id"),
+    ("title", "title"),
+    ("status", "status"),
+    ("total_value", "total_value"),
+    ("mde_value", "mde_value"),
+    ("design_construction_value", "design_construction_value"),
+    ("lor_received_on", "lor_received_on"),
+    ("offer_expires_on", "offer_expires_on"),
+    ("updated_at", "updated_at"),
+    ("version", "version"),
+]
+LINE_CSV = [
+    ("line_number", "line_number"),
+    ("category", "category"),
+    ("description", "description"),
+    ("masl", "masl"),
+    ("quantity", "quantity"),
+    ("unit_of_issue", "unit_of_issue"),
+    ("unit_cost", "unit_cost"),
+    ("total_cost", "total_cost"),
+    ("is_mde", "is_mde"),
+    ("is_sme", "is_sme"),
+    ("review_status", "review_status"),
+]
+
+
+def _csv_of(queryset: QuerySet, columns: list[tuple[str, str]], order: list[str], filename: str):
+    rows = queryset.order_by(*order).values_list(*(source for _, source in columns)).iterator(chunk_size=2000)
+    return _stream_csv(filename, [name for name, _ in columns], rows)
+
+
+def _wants_csv(request) -> bool:
+    return request.query_params.get("format") == "csv"
+
+
+def _expand_lines(request) -> bool:
+    expand = request.query_params.get("expand", "")
+    if expand not in ("", "lines"):
+        raise ValidationError({"expand": ["Only expand=lines is supported."]})
+    return expand == "lines"
+
+
+# ---- Cases ------------------------------------------------------------------------------------
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    renderer_classes = [JSONRenderer]
+    metadata_class = None  # OPTIONS is not part of the API: 405
+    csv_actions: tuple[str, ...] = ()
+
+    def get_renderers(self):
+        # `?format=csv` exists only where a list streams CSV.
+        csv = [CSVRenderer()] if getattr(self, "action", None) in self.csv_actions else []
+        return [*super().get_renderers(), *csv]
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # DRF's answer to an unknown ?format=: say which values exist
+            formats = [renderer.format for renderer in self.get_renderers()]
+            raise ValidationError({"format": [f"Use one of: {', '.join(formats)}."]}) from None
+
+    def case(self, case_id: str) -> Case:
+        try:
+            return selectors.case_for(self.request.user, case_id.upper())
+        except Case.DoesNotExist:
+            raise NotFound(f"No case {case_id}.") from None
+
+    def case_response(self, case_id: str, status: int = 200, **headers) -> HttpResponse:
+        rows = docs.documents(
+            selectors.case_queryset_for(self.request.user).filter(case_id=case_id),
+            docs.case_document(with_lines=True),
+            "version",
+        )
+        if not rows:
+            raise NotFound(f"No case {case_id}.")
+        body, version = rows[0]
+        if status == 200 and self.request.method == "GET" and not_modified(self.request, version):
+            return HttpResponse(status=304, headers={"ETag": etag(version)})
+        return _json(body.encode(), status, ETag=etag(version), **headers)
+
+
+class CaseViewSet(ScopedViewSet):
+    filterset_class = CaseFilterSet
+    csv_actions = ("list",)
+    lookup_field = "case_id"
+
+    def get_queryset(self):
+        return selectors.case_queryset_for(self.request.user)
+
+    @extend_schema(
+        parameters=[CURSOR, PAGE_SIZE, ORDERING, EXPAND, FORMAT],
+        responses={200: s.CasePageSerializer, (200, "text/csv"): CSV_RESPONSE},
+        summary="List cases",
+    )
+    def list(self, request):
+        with_lines = _expand_lines(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        if _wants_csv(request):
+            if with_lines:
+                lines = selectors.line_item_queryset_for(request.user).filter(case__in=queryset)
+                columns = [(f"case_{n}", f"case__{src}") for n, src in CASE_CSV[:5]] + LINE_CSV
+                return _csv_of(lines, columns, ["case__case_id", "line_number"], "case-lines.csv")
+            return _csv_of(queryset, CASE_CSV, ["case_id"], "cases.csv")
+        return _paged(request, queryset, docs.case_document(with_lines=with_lines), CASE_ORDERINGS, "-updated_at")
+
+    @extend_schema(
+        parameters=[CASE_ID], responses={200: s.CaseDetailSerializer, 304: OpenApiResponse(description="Not modified")}
+    )
+    def retrieve(self, request, case_id: str):
+        return self.case_response(case_id.upper())
+
+    @extend_schema(
+        request=s.CaseCreateSerializer, responses={201: s.CaseDetailSerializer}, parameters=[IDEMPOTENCY_KEY]
+    )
+    def create(self, request):
+        data = _valid(s.CaseCreateSerializer, request.data)
+        data["notification"] = _notification(request, data.pop("notification", None), data.pop("notification_id", None))
+        for field, model in (("purchaser", Purchaser), ("implementing_agency", ImplementingAgency)):
+            if data.get(field):
+                data[field] = model.objects.filter(code=data[field]).first() or _unknown(field, data[field])
+        case = services.case_create(actor=request.user, **data)
+        return self.case_response(case.case_id, 201, Location=f"/api/v1/cases/{case.case_id}/")
+
+    @extend_schema(
+        request=s.CaseUpdateSerializer, responses={200: s.CaseDetailSerializer}, parameters=[CASE_ID, IF_MATCH]
+    )
+    def partial_update(self, request, case_id: str):
+        case = self.case(case_id)
+        version = expected_version(request)
+        data = _valid(s.CaseUpdateSerializer, request.data)
+        if "notification" in data or "notification_id" in data:
+            data["notification"] = _notification(
+                request, data.pop("notification", None), data.pop("notification_id", None)
+            )
+        services.case_update(actor=request.user, case=case, expected_version=version, **data)
+        return self.case_response(case.case_id)
+
+    @extend_schema(
+        request=s.TransitionSerializer, responses={200: s.CaseDetailSerializer}, parameters=[CASE_ID, IF_MATCH]
+    )
+    def transition(self, request, case_id: str):
+        case = self.case(case_id)
+        version = expected_version(request)
+        data = _valid(s.TransitionSerializer, request.data)
+        services.case_transition(actor=request.user, case=case, expected_version=version, **data)
+        return self.case_response(case.case_id)
+
+    @extend_schema(parameters=[CASE_ID], responses={200: s.LedgerSerializer})
+    def ledger(self, request, case_id: str):
+        case = self.case(case_id)
+        result = ledger.verify_ledger([case.pk])
+        broken = result.breaks[0] if result.breaks else None
+        first_break = {"position": broken.seq, "event_id": broken.event_id, "reason": broken.reason} if broken else None
+        body = {"case": case.case_id, "ok": result.ok, "events": result.events, "first_break": first_break}
+        return _json(dumps(body))
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _unknown(field: str, value: str):
+    raise ValidationFailed({field: [f"Unknown code {value}."]})
+
+
+def _notification(request, transmittal_number: str | None, notification_id: int | None):
+    if not transmittal_number and not notification_id:
+        return None
+    visible = selectors.notification_queryset_for(request.user)
+    found = (
+        visible.filter(transmittal_number=transmittal_number)
+        if transmittal_number
+        else visible.filter(pk=notification_id)
+    ).first()
+    if found is None:
+        field = "notification" if transmittal_number else "notification_id"
+        raise ValidationFailed({field: [f"No congressional notification {transmittal_number or notification_id}."]})
+    return found
+
+
+# ---- Lines ------------------------------------------------------------------------------------
+
+LINE_ORDERINGS = {"line_number": Ordering(("line_number",))}
+
+
+class LineItemViewSet(ScopedViewSet):
+    filterset_class = LineItemFilterSet
+    csv_actions = ("list",)
+
+    def get_queryset(self):
+        return selectors.line_item_queryset_for(self.request.user)
+
+    def line(self, case_id: str, line_number: str) -> LineItem:
+        line = self.get_queryset().select_related("case").filter(case__case_id=case_id.upper(), line_number=line_number)
+        found = line.first()
+        if found is None:
+            raise NotFound(f"No line {line_number} in case {case_id}.")
+        return found
+
+    def line_response(self, line: LineItem, status: int = 200, **headers) -> HttpResponse:
+        rows = docs.documents(self.get_queryset().filter(pk=line.pk), docs.line_document(), "version")
+        if not rows:
+            raise NotFound("No such line.")
+        body, version = rows[0]
+        if status == 200 and self.request.method == "GET" and not_modified(self.request, version):
+            return HttpResponse(status=304, headers={"ETag": etag(version)})
+        return _json(body.encode(), status, ETag=etag(version), **headers)
+
+    @extend_schema(
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE, FORMAT],
+        responses={200: s.LineItemPageSerializer, (200, "text/csv"): CSV_RESPONSE},
+        summary="List a case's lines",
+    )
+    def list(self, request, case_id: str):
+        case = self.case(case_id)
+        queryset = self.filter_queryset(self.get_queryset().filter(case=case))
+        if _wants_csv(request):
+            return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
+        return _paged(request, queryset, docs.line_document(), LINE_ORDERINGS, "line_number")
+
+    @extend_schema(
+        request=s.LineWriteSerializer, responses={201: s.LineItemSerializer}, parameters=[CASE_ID, IDEMPOTENCY_KEY]
+    )
+    def create(self, request, case_id: str):
+        case = self.case(case_id)
+        data = _valid(s.LineWriteSerializer, request.data)
+        line = services.line_item_add(actor=request.user, case=case, **data)
+        location = f"/api/v1/cases/{case.case_id}/lines/{line.line_number}/"
+        return self.line_response(line, 201, Location=location)
+
+    @extend_schema(
+        parameters=[CASE_ID, LINE_NUMBER],
+        responses={200: s.LineItemSerializer, 304: OpenApiResponse(description="Not modified")},
+    )
+    def retrieve(self, request, case_id: str, line_number: str):
+        return self.line_response(self.line(case_id, line_number))
+
+    @extend_schema(
+        request=s.LineUpdateSerializer,
+        responses={200: s.LineItemSerializer},
+        parameters=[CASE_ID, LINE_NUMBER, IF_MATCH],
+    )
+    def partial_update(self, request, case_id: str, line_number: str):
+        line = self.line(case_id, line_number)
+        version = expected_version(request)
+        data = _valid(s.LineUpdateSerializer, request.data)
+        line = services.line_item_update(actor=request.user, line=line, expected_version=version, **data)
+        return self.line_response(line)
+
+    @extend_schema(parameters=[CASE_ID, LINE_NUMBER, IF_MATCH], responses={204: None})
+    def destroy(self, request, case_id: str, line_number: str):
+        line = self.line(case_id, line_number)
+        services.line_item_remove(actor=request.user, line=line, expected_version=expected_version(request))
+        return HttpResponse(status=204)
+
+    def _step(self, request, case_id: str, line_number: str, action: str):
+        line = self.line(case_id, line_number)
+        version = expected_version(request)
+        data = _valid(s.CommentSerializer, request.data)
+        decided = services.LINE_STEPS[action](
+            actor=request.user, line=line, comment=data.get("comment", ""), expected_version=version
+        )
+        return self.line_response(decided)
+
+
+def _line_step_view(action: str):
+    @extend_schema(
+        request=s.CommentSerializer,
+        responses={200: s.LineItemSerializer},
+        parameters=[CASE_ID, LINE_NUMBER, IF_MATCH],
+        summary=f"{LineAction(action).label} a line",
+        operation_id=f"cases_lines_{action}",
+    )
+    def step(self, request, case_id: str, line_number: str):
+        return self._step(request, case_id, line_number, action)
+
+    step.__name__ = action
+    return step
+
+
+for _action in services.LINE_STEPS:
+    setattr(LineItemViewSet, f"step_{_action}", _line_step_view(_action))
+
+
+# ---- Events -----------------------------------------------------------------------------------
+
+EVENT_ORDERINGS = {"seq": Ordering(("seq",))}
+AFTER = OpenApiParameter("after", str, description="The `next` value of your previous poll; omit to start.")
+
+
+class CaseEventViewSet(ScopedViewSet):
+    filterset_class = EventFilterSet
+
+    def get_queryset(self):
+        return selectors.event_queryset_for(self.request.user)
+
+    @extend_schema(parameters=[CASE_ID, CURSOR, PAGE_SIZE], responses={200: s.EventPageSerializer})
+    def list(self, request, case_id: str):
+        case = self.case(case_id)
+        queryset = self.filter_queryset(self.get_queryset().filter(case=case))
+        return _paged(request, queryset, docs.event_document(), EVENT_ORDERINGS, "seq")
+
+
+def _parse_after(raw: str | None) -> tuple[int, int]:
+    if not raw:
+        return 0, 0
+    txid, _, event_id = raw.partition(".")
+    if not (txid.isdigit() and event_id.isdigit()) or len(raw) > 40:
+        raise ValidationError({"after": ["Use the `next` value of a previous response."]})
+    return int(txid), int(event_id)
+
+
+class EventFeedViewSet(ScopedViewSet):
+    """Every event the caller may see, in the order of the transactions that wrote them.
+
+    Only events of transactions older than every transaction still running are handed out, so
+    an event committed late can never appear behind a cursor a client already holds.
+    """
+
+    filterset_class = EventFilterSet
+
+    def get_queryset(self):
+        return selectors.event_queryset_for(self.request.user)
+
+    @extend_schema(parameters=[AFTER, PAGE_SIZE], responses={200: s.FeedSerializer}, summary="Poll the event feed")
+    def list(self, request):
+        txid, event_id = _parse_after(request.query_params.get("after"))
+        settled = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
+        queryset = (
+            self.filter_queryset(self.get_queryset())
+            .filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=event_id), txid__gte=txid, txid__lt=settled)
+            .order_by("txid", "id")[: page_size(request)]
+        )
+        rows = docs.events_documents(queryset, "txid", "id")
+        cursor = f"{rows[-1][1]}.{rows[-1][2]}" if rows else f"{txid}.{event_id}"
+        params = request.query_params.copy()
+        params["after"] = cursor
+        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        results = ",".join(row[0] for row in rows).encode()
+        body = b"".join([b'{"results":[', results, b'],"next":', dumps(cursor), b',"next_url":', dumps(next_url), b"}"])
+        return _json(body)
+
+
+# ---- Reference data and notifications ---------------------------------------------------------
+
+
+class PurchaserViewSet(ScopedViewSet):
+    queryset = Purchaser.objects.none()  # for the schema; rows come from the selector
+
+    @extend_schema(responses={200: s.PurchaserSerializer(many=True)})
+    def list(self, request):
+        rows = selectors.purchaser_queryset_for(request.user).order_by("code").values("code", "name", "review_group")
+        return _json(dumps(list(rows)))
+
+
+class ImplementingAgencyViewSet(ScopedViewSet):
+    queryset = ImplementingAgency.objects.none()
+
+    @extend_schema(responses={200: s.ImplementingAgencySerializer(many=True)})
+    def list(self, request):
+        return _json(dumps(list(ImplementingAgency.objects.order_by("code").values("code", "name"))))
+
+
+NOTIFICATION_ORDERINGS = {"-id": Ordering(("id",), descending=True)}
+
+
+class NotificationViewSet(ScopedViewSet):
+    filterset_class = NotificationFilterSet
+
+    def get_queryset(self):
+        return selectors.notification_queryset_for(self.request.user)
+
+    def notification_response(self, pk: int, status: int = 200, **headers) -> HttpResponse:
+        rows = docs.documents(self.get_queryset().filter(pk=pk), docs.notification_document())
+        if not rows:
+            raise NotFound("No such notification.")
+        return _json(rows[0][0].encode(), status, **headers)
+
+    @extend_schema(parameters=[CURSOR, PAGE_SIZE], responses={200: s.NotificationPageSerializer})
+    def list(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        return _paged(request, queryset, docs.notification_document(), NOTIFICATION_ORDERINGS, "-id")
+
+    @extend_schema(responses={200: s.NotificationSerializer})
+    def retrieve(self, request, pk: str):
+        if not pk.isdigit():
+            raise NotFound("No such notification.")
+        return self.notification_response(int(pk))
+
+    @extend_schema(
+        request=s.NotificationCreateSerializer, responses={201: s.NotificationSerializer}, parameters=[IDEMPOTENCY_KEY]
+    )
+    def create(self, request):
+        data = _valid(s.NotificationCreateSerializer, request.data)
+        code = data.pop("purchaser")
+        purchaser = Purchaser.objects.filter(code=code).first() or _unknown("purchaser", code)
+        notification = services.notification_create(actor=request.user, purchaser=purchaser, **data)
+        return self.notification_response(notification.pk, 201, Location=f"/api/v1/notifications/{notification.pk}/")
