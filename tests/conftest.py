@@ -1,6 +1,13 @@
-import pytest
+from io import StringIO
 
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
+from fms.accounts.services import token_issue
 from tests.factories import UserFactory
 
 
@@ -48,3 +55,26 @@ def client_ks(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin", is_superuser=True)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data set of load_demo."""
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=StringIO())
+
+
+def bearer(username: str, **options) -> APIClient:
+    """An API client holding a fresh token of this user (its secret in `.secret`)."""
+    user = User.objects.get(username=username)
+    _, secret = token_issue(actor=None, user=user, days=1, **options)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client.secret = secret
+    return client
+
+
+@pytest.fixture
+def api(demo):
+    """api("officer") -> an API client authenticated as that demo user."""
+    return bearer

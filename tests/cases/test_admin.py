@@ -2,12 +2,9 @@
 
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib import admin
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import resolve, reverse
 
 from fms.accounts.models import User
@@ -16,12 +13,6 @@ from fms.cases.choices import CaseAction, CaseStatus, LineStatus
 from fms.cases.models import ApprovalEvent, Case, LineItem
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(db):
-    with override_settings(DEBUG=True):
-        call_command("load_demo", stdout=StringIO())
 
 
 def login(client, username: str):

@@ -1,0 +1,144 @@
+"""API tokens: shown once, stored as an HMAC, bound and read-only for clients, expiring, revocable."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from fms.accounts.models import ApiToken, User
+from fms.accounts.services import token_issue, token_revoke
+from fms.core.errors import NotAllowed, ValidationFailed
+from tests.conftest import bearer
+from tests.database import pg_dump
+from tests.transactional import CommittedTestCase
+
+pytestmark = pytest.mark.django_db
+
+
+def client_with(secret: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+def test_issue_token_prints_the_secret_alone_on_the_last_line(demo):
+    out, err = StringIO(), StringIO()
+    call_command("issue_token", "--user", "client_ja", "--days", "30", stdout=out, stderr=err)
+    secret = out.getvalue().strip().splitlines()[-1]
+    assert secret.startswith("fms_")
+    assert len(secret) > 40
+    token = ApiToken.objects.get(prefix=secret[:12])
+    assert (token.purchaser_id, token.read_only) == ("JA", True)
+    assert secret not in {token.digest, token.prefix}
+    assert client_with(secret).get("/api/v1/cases/JA-P-SAA/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--user", "nobody"], "No user"),
+        (["--user", "client_ja", "--purchaser", "KS"], "belongs to JA"),
+        (["--user", "officer", "--purchaser", "JA"], "Only client users"),
+        (["--user", "officer", "--days", "0"], "1 to"),
+        (["--user", "officer", "--days", "100000"], "1 to"),
+    ],
+)
+def test_issue_token_refuses_clearly(demo, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("issue_token", *args, stdout=StringIO(), stderr=StringIO())
+
+
+class NoPlaintextSecretTest(CommittedTestCase):
+    def test_no_plaintext_secret_anywhere_in_the_database(self):
+        with override_settings(DEBUG=True):
+            call_command("load_demo", stdout=StringIO())
+        secrets = [bearer(name).secret for name in ("client_ja", "officer", "reviewer")]
+        for secret in secrets:  # use each, with an idempotency key too
+            client_with(secret).post("/api/v1/cases/", {"case_id": "JA-P-XYZ", "title": "x"}, HTTP_IDEMPOTENCY_KEY="k")
+        dump = pg_dump()
+        assert "fms_" in dump  # the token prefixes are there, so the tokens were dumped
+        for secret in secrets:
+            assert secret not in dump
+            assert secret[12:] not in dump
+
+
+def test_expired_and_revoked_tokens_get_401_on_the_next_request(demo):
+    officer = User.objects.get(username="officer")
+    token, secret = token_issue(actor=officer, user=officer, days=1)
+    client = client_with(secret)
+    assert client.get("/api/v1/cases/").status_code == 200
+    token_revoke(actor=officer, token=token)
+    refused = client.get("/api/v1/cases/")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"].startswith("Bearer")
+    assert refused["Content-Type"] == "application/problem+json"
+
+    token, secret = token_issue(actor=officer, user=officer, days=1)
+    client = client_with(secret)
+    assert client.get("/api/v1/cases/").status_code == 200
+    with connection.cursor() as cursor:  # time passes: move the expiry into the past
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE accounts_apitoken SET created_at = now() - interval '2 days',"
+            " expires_at = now() - interval '1 second' WHERE id = %s",
+            [token.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_unknown_or_malformed_tokens_are_401(demo):
+    for header in ["Bearer fms_nope", "Bearer ", "Bearer a b", "Bearer " + "x" * 500]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header)
+        assert client.get("/api/v1/cases/").status_code == 401, header
+    assert APIClient().get("/api/v1/cases/").status_code == 401
+
+
+def test_client_tokens_are_read_only(api):
+    client = api("client_ja")
+    refused = client.post("/api/v1/cases/", {"case_id": "JA-P-NEW", "title": "x"})
+    assert refused.status_code == 403
+    read_only_officer = bearer("officer", read_only=True)
+    assert read_only_officer.post("/api/v1/cases/", {"case_id": "JA-P-NEW", "title": "x"}).status_code == 403
+
+
+def test_scope_cannot_change_after_creation_even_in_sql(demo):
+    officer = User.objects.get(username="officer")
+    token, _ = token_issue(actor=officer, user=officer, days=1)
+    for sql in [
+        "UPDATE accounts_apitoken SET read_only = true WHERE id = %s",
+        "UPDATE accounts_apitoken SET expires_at = expires_at + interval '1 day' WHERE id = %s",
+        "UPDATE accounts_apitoken SET purchaser_id = 'JA' WHERE id = %s",
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [token.pk])
+    token_revoke(actor=officer, token=token)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_apitoken SET revoked_at = NULL WHERE id = %s", [token.pk])
+
+
+def test_only_administrators_create_tokens_for_someone_else(demo):
+    officer, reviewer, admin = (User.objects.get(username=n) for n in ("officer", "reviewer", "admin"))
+    with pytest.raises(NotAllowed):
+        token_issue(actor=officer, user=reviewer, days=1)
+    assert token_issue(actor=admin, user=reviewer, days=1)[0].created_by == admin
+    with pytest.raises(ValidationFailed):
+        token_issue(actor=admin, user=reviewer, days=settings.TOKEN_MAX_DAYS + 1)
+
+
+def test_last_used_is_recorded_at_most_once_a_minute(demo):
+    officer = User.objects.get(username="officer")
+    token, secret = token_issue(actor=officer, user=officer, days=1)
+    client = client_with(secret)
+    client.get("/api/v1/cases/")
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    client.get("/api/v1/cases/")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    assert timezone.now() - first < dt.timedelta(minutes=1)

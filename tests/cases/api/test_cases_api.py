@@ -1,0 +1,206 @@
+"""Cases over the API: documents, lists, filters, writes through the services."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fms.cases.models import ApprovalEvent, Case
+from tests.factories import line_data, make_case
+
+pytestmark = pytest.mark.django_db
+
+CASE_FIELDS = {
+    "case_id", "purchaser", "implementing_agency", "title", "description", "notes", "status", "lor_date",
+    "lor_received_on", "offer_expires_on", "notification", "notification_id", "total_value", "mde_value",
+    "design_construction_value", "notification_required", "created_by", "created_at", "updated_at", "version",
+}  # fmt: skip
+
+
+def test_the_japan_case_to_the_cent(api):
+    response = api("client_ja").get("/api/v1/cases/JA-P-SAA/")
+    assert response.status_code == 200
+    case = response.json()
+    assert set(case) == CASE_FIELDS | {"lines"}
+    assert case["total_value"] == "133300000.00"
+    assert case["mde_value"] == "90000000.00"
+    assert case["notification_required"] is True
+    assert (case["purchaser"], case["implementing_agency"], case["status"]) == ("JA", "P", "development")
+    assert case["notification"] is None  # transmittal number not found
+    assert isinstance(case["notification_id"], int)
+    assert [line["line_number"] for line in case["lines"]] == ["001", "002", "003"]
+    assert case["lines"][0]["unit_cost"] == "30000000.00"
+    assert response["ETag"] == f'"{case["version"]}"'
+    assert response["X-Request-ID"]
+
+
+def test_list_is_paged_with_cursors_and_expands_lines(api):
+    client = api("auditor")
+    first = client.get("/api/v1/cases/?page_size=2&expand=lines").json()
+    assert len(first["results"]) == 2
+    assert all("lines" in case for case in first["results"])
+    assert first["previous"] is None
+    second = client.get(first["next"]).json()
+    third = client.get(second["next"]).json()
+    seen = [c["case_id"] for page in (first, second, third) for c in page["results"]]
+    assert sorted(seen) == sorted(Case.objects.values_list("case_id", flat=True))
+    assert third["next"] is None
+    back = client.get(third["previous"]).json()
+    assert [c["case_id"] for c in back["results"]] == [c["case_id"] for c in second["results"]]
+    assert "lines" not in client.get("/api/v1/cases/").json()["results"][0]
+
+
+def test_page_size_is_capped_and_checked(api):
+    client = api("auditor")
+    assert client.get("/api/v1/cases/?page_size=100000").status_code == 200
+    bad = client.get("/api/v1/cases/?page_size=0")
+    assert bad.status_code == 400
+    assert "page_size" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=development", {"JA-P-SAA", "GY-P-ABC"}),
+        ("status=review,offered", {"KS-D-QAB", "AT-B-ZAC"}),
+        ("purchaser=ja", {"JA-P-SAA"}),
+        ("implementing_agency=B", {"AT-B-ZAC", "SR-B-YAD"}),
+        ("notification_required=true", {"JA-P-SAA"}),
+        ("q=patriot", {"SR-B-YAD"}),
+        ("q=sm-3 canisters", {"JA-P-SAA"}),
+        ("updated_since=2000-01-01T00:00:00%2B23:00", {"JA-P-SAA", "GY-P-ABC", "KS-D-QAB", "AT-B-ZAC", "SR-B-YAD"}),
+        ("updated_since=2999-01-01T00:00:00Z", set()),
+    ],
+)
+def test_filters(api, query, expected):
+    response = api("auditor").get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 200, response.json()
+    assert {c["case_id"] for c in response.json()["results"]} == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("status=approved", "status"),
+        ("updated_since=yesterday", "updated_since"),
+        ("ordering=title", "ordering"),
+        ("cursor=garbage", "cursor"),
+        ("expand=events", "expand"),
+        ("notification_required=maybe", "notification_required"),
+    ],
+)
+def test_bad_query_parameters_are_400_naming_the_parameter(api, query, field):
+    response = api("auditor").get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert field in response.json()["errors"]
+
+
+def test_updated_since_with_any_offset_is_normalised_to_utc(api):
+    case = Case.objects.get(case_id="JA-P-SAA")
+    at = case.updated_at.astimezone(dt.timezone(dt.timedelta(hours=-11)))
+    just_after = (at + dt.timedelta(microseconds=1)).isoformat().replace("+", "%2B")
+    results = api("auditor").get(f"/api/v1/cases/?updated_since={just_after}").json()["results"]
+    assert "JA-P-SAA" not in {c["case_id"] for c in results}
+
+
+def test_list_queries_do_not_grow_with_the_page(api, officer):
+    client = api("client_ja")
+    for _ in range(60):
+        make_case(officer, purchaser="JA", lines=2)
+    client.get("/api/v1/cases/")  # the token's first use is recorded once
+    counts = []
+    for size in (1, 50):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/cases/?expand=lines&page_size={size}").status_code == 200
+        counts.append([q["sql"][:60] for q in queries.captured_queries])
+    assert len(counts[0]) == len(counts[1]) <= 5, counts
+
+
+def test_create_update_and_walk_a_case(api):
+    officer, reviewer = api("officer"), api("reviewer")
+    created = officer.post(
+        "/api/v1/cases/", {"case_id": "ks-b-ccc", "title": "Counter-battery radar", "lor_received_on": "2026-10-01"}
+    )
+    assert created.status_code == 201, created.json()
+    assert created["Location"] == "/api/v1/cases/KS-B-CCC/"
+    assert (created.json()["purchaser"], created.json()["status"]) == ("KS", "development")
+
+    line = officer.post(
+        "/api/v1/cases/KS-B-CCC/lines/",
+        {"category": "other", "description": "Radar", "quantity": 2, "unit_cost": "1250000.50"},
+    )
+    assert line.status_code == 201, line.json()
+    assert line.json()["total_cost"] == "2500001.00"
+    etag = line["ETag"]
+    submitted = officer.post("/api/v1/cases/KS-B-CCC/lines/001/submit/", {}, HTTP_IF_MATCH=etag)
+    assert submitted.status_code == 200, submitted.json()
+    approved = reviewer.post(
+        "/api/v1/cases/KS-B-CCC/lines/001/approve/", {"comment": "OK"}, HTTP_IF_MATCH=submitted["ETag"]
+    )
+    assert approved.json()["review_status"] == "approved"
+
+    case = officer.get("/api/v1/cases/KS-B-CCC/")
+    moved = officer.post("/api/v1/cases/KS-B-CCC/transition/", {"action": "start_write"}, HTTP_IF_MATCH=case["ETag"])
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["status"] == "write"
+    patched = officer.patch("/api/v1/cases/KS-B-CCC/", {"notes": "Updated"}, HTTP_IF_MATCH=moved["ETag"])
+    assert patched.status_code == 200
+    assert patched.json()["notes"] == "Updated"
+    actions = list(ApprovalEvent.objects.filter(case__case_id="KS-B-CCC").values_list("action", flat=True))
+    assert actions == ["create", "add", "submit", "approve", "start_write"]
+
+
+def test_refusals_come_back_as_problems_naming_the_rule(api):
+    officer = api("officer")
+    case = officer.get("/api/v1/cases/JA-P-SAA/")
+    refused = officer.post("/api/v1/cases/JA-P-SAA/transition/", {"action": "start_write"}, HTTP_IF_MATCH=case["ETag"])
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["type"].endswith("transition-not-allowed")
+    assert "lor_received_on" in problem["detail"]
+    assert problem["request_id"] == refused["X-Request-ID"]
+
+
+def test_the_author_cannot_approve_over_the_api(api, reviewer):
+    both = api("officer")
+    case = make_case(reviewer.__class__.objects.get(username="officer"), lines=1)
+    line = both.get(f"/api/v1/cases/{case.case_id}/lines/001/")
+    submitted = both.post(f"/api/v1/cases/{case.case_id}/lines/001/submit/", {}, HTTP_IF_MATCH=line["ETag"])
+    refused = both.post(f"/api/v1/cases/{case.case_id}/lines/001/approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
+    assert refused.status_code == 403
+
+
+def test_removing_a_line(api, officer):
+    client = api("officer")
+    case = make_case(officer, lines=2)
+    line = client.get(f"/api/v1/cases/{case.case_id}/lines/002/")
+    assert client.delete(f"/api/v1/cases/{case.case_id}/lines/002/", HTTP_IF_MATCH=line["ETag"]).status_code == 204
+    assert client.get(f"/api/v1/cases/{case.case_id}/lines/002/").status_code == 404
+    assert [x["line_number"] for x in client.get(f"/api/v1/cases/{case.case_id}/lines/").json()["results"]] == ["001"]
+
+
+def test_csv_streams_the_filtered_list(api, officer):
+    response = api("auditor").get("/api/v1/cases/?format=csv&purchaser=JA&expand=lines")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert rows[0].startswith("case_case_id,case_purchaser")
+    assert len(rows) == 1 + 3
+    assert all(row.startswith("JA-P-SAA,JA") for row in rows[1:])
+
+
+def test_csv_neutralises_formulas(api, officer):
+    case = make_case(officer, title="=HYPERLINK(1)")
+    text = b"".join(api("auditor").get(f"/api/v1/cases/?format=csv&q={case.case_id}").streaming_content).decode()
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_line_added_through_the_api_has_the_same_content_rules(api, officer):
+    case = make_case(officer)
+    response = api("officer").post(
+        f"/api/v1/cases/{case.case_id}/lines/", {**line_data(unit_cost="1.00"), "quantity": 0}
+    )
+    assert response.status_code == 400
+    assert "quantity" in response.json()["errors"]

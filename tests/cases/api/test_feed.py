@@ -1,0 +1,77 @@
+"""The event feed hands out every visible event once, in commit order, even when transactions
+commit out of the order of their event ids."""
+
+import threading
+
+from django.db import connection, transaction
+from rest_framework.test import APIClient
+
+from fms.accounts.roles import CASE_OFFICER, CLIENT, REVIEWER
+from fms.accounts.services import token_issue
+from fms.cases import services
+from fms.cases.models import ApprovalEvent
+from tests.factories import UserFactory, lines_of, make_case
+from tests.transactional import CommittedTestCase
+
+
+class EventFeedTest(CommittedTestCase):
+    def setUp(self):
+        self.officer = UserFactory(username="officer", roles=[CASE_OFFICER])
+        self.reviewer = UserFactory(username="reviewer", roles=[REVIEWER])
+        self.japan = make_case(self.officer, purchaser="JA", lines=2)
+        self.japan2 = make_case(self.officer, purchaser="JA", lines=1)
+        self.korea = make_case(self.officer, purchaser="KS", lines=1)
+        client_ja = UserFactory(username="client_ja", roles=[CLIENT], purchaser_id="JA", is_staff=False)
+        _, secret = token_issue(actor=None, user=client_ja, days=1)
+        self.client_ja = APIClient()
+        self.client_ja.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def poll(self, after: str | None, page_size: int = 500) -> tuple[list[int], str]:
+        url = f"/api/v1/events/?page_size={page_size}" + (f"&after={after}" if after else "")
+        body = self.client_ja.get(url).json()
+        return [event["id"] for event in body["results"]], body["next"]
+
+    def test_polling_returns_each_of_the_clients_events_once_and_only_its_own(self):
+        seen, cursor = [], None
+        for _ in range(10):
+            ids, cursor = self.poll(cursor, page_size=2)
+            seen += ids
+            if not ids:
+                break
+        japanese = ApprovalEvent.objects.filter(case__purchaser_id="JA")
+        japan = list(japanese.order_by("id").values_list("id", flat=True))
+        assert sorted(seen) == japan
+        assert len(seen) == len(set(seen))
+
+        services.line_item_submit(actor=self.officer, line=lines_of(self.japan)[0])
+        services.line_item_submit(actor=self.officer, line=lines_of(self.korea)[0])
+        ids, cursor = self.poll(cursor)
+        assert ids == [ApprovalEvent.objects.filter(case=self.japan).latest("id").id]
+        assert self.poll(cursor) == ([], cursor)
+
+    def test_an_event_committed_late_is_not_skipped(self):
+        _, cursor = self.poll(None)
+        written, release = threading.Event(), threading.Event()
+
+        def slow_writer():
+            with transaction.atomic():
+                services.line_item_submit(actor=self.officer, line=lines_of(self.japan)[0])
+                written.set()
+                release.wait(10)  # committed only after the faster writer below
+            connection.close()
+
+        slow = threading.Thread(target=slow_writer)
+        slow.start()
+        assert written.wait(10)
+        # Another case (not locked by the slow writer) commits first, with a higher event id.
+        services.line_item_submit(actor=self.officer, line=lines_of(self.japan2)[0])
+        early_ids, early_cursor = self.poll(cursor)
+        assert early_ids == []  # held back while an older transaction is still open
+        release.set()
+        slow.join()
+
+        ids, _ = self.poll(early_cursor)
+        late = ApprovalEvent.objects.filter(case=self.japan).latest("id")
+        fast = ApprovalEvent.objects.filter(case=self.japan2).latest("id")
+        assert late.id < fast.id
+        assert ids == [late.id, fast.id]

@@ -1,0 +1,80 @@
+"""A client sees its own purchaser and nothing else: another country's record is 404, never data."""
+
+import pytest
+
+from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+
+pytestmark = pytest.mark.django_db
+
+
+def korean_urls() -> list[str]:
+    case = Case.objects.get(case_id="KS-D-QAB")
+    line = case.lines.first().line_number
+    base = f"/api/v1/cases/{case.case_id}"
+    return [
+        f"{base}/",
+        f"{base}/lines/",
+        f"{base}/lines/{line}/",
+        f"{base}/events/",
+        f"{base}/ledger/",
+        f"{base}/lines/?format=csv",
+    ]
+
+
+def test_a_japanese_token_gets_404_for_every_korean_route(api):
+    client = api("client_ja")
+    for url in korean_urls():
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/problem+json"
+        assert b"F-15K" not in response.content
+
+
+def test_writes_to_another_purchaser_are_refused_before_anything_is_read(api):
+    client = api("client_ja")
+    case = Case.objects.get(case_id="KS-D-QAB")
+    for method, url in [
+        ("post", "/api/v1/cases/KS-D-QAB/transition/"),
+        ("patch", "/api/v1/cases/KS-D-QAB/"),
+        ("post", "/api/v1/cases/KS-D-QAB/lines/001/approve/"),
+    ]:
+        response = getattr(client, method)(url, {}, HTTP_IF_MATCH='"1"')
+        assert response.status_code in (403, 404), url  # read-only token: refused at the door
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_filters_cannot_widen_the_scope(api):
+    client = api("client_ja")
+    assert client.get("/api/v1/cases/?purchaser=KS").json()["results"] == []
+    assert client.get("/api/v1/notifications/?purchaser=KS").json()["results"] == []
+    ids = {c["case_id"] for c in client.get("/api/v1/cases/?purchaser=KS,JA&page_size=500").json()["results"]}
+    assert ids == {"JA-P-SAA"}
+
+
+def test_lists_feed_and_csv_hold_exactly_the_clients_records(api):
+    client = api("client_ja")
+    japan = set(Case.objects.filter(purchaser_id="JA").values_list("case_id", flat=True))
+    assert {c["case_id"] for c in client.get("/api/v1/cases/?page_size=500").json()["results"]} == japan
+
+    events = client.get("/api/v1/cases/JA-P-SAA/events/?page_size=500").json()["results"]
+    assert len(events) == ApprovalEvent.objects.filter(case__purchaser_id="JA").count()
+
+    rows = b"".join(client.get("/api/v1/cases/?format=csv&expand=lines").streaming_content).decode().splitlines()
+    assert {row.split(",")[0] for row in rows[1:]} == japan
+    assert len(rows) - 1 == LineItem.objects.filter(case__purchaser_id="JA", removed_at__isnull=True).count()
+
+    notifications = client.get("/api/v1/notifications/").json()["results"]
+    assert {n["purchaser"] for n in notifications} == {"JA"}
+    assert len(notifications) == CongressionalNotification.objects.filter(purchaser_id="JA").count()
+    assert [p["code"] for p in client.get("/api/v1/purchasers/").json()] == ["JA"]
+
+
+def test_a_notification_of_another_purchaser_is_404(api):
+    other = CongressionalNotification.objects.create(purchaser_id="KS", notified_on="2026-01-01", total_value=1)
+    assert api("client_ja").get(f"/api/v1/notifications/{other.pk}/").status_code == 404
+    assert api("client_ks").get(f"/api/v1/notifications/{other.pk}/").status_code == 200
+
+
+def test_staff_see_every_purchaser(api):
+    ids = {c["case_id"] for c in api("auditor").get("/api/v1/cases/?page_size=500").json()["results"]}
+    assert ids == set(Case.objects.values_list("case_id", flat=True))

@@ -1,0 +1,151 @@
+"""Every operation of the OpenAPI schema × every role × own/other purchaser, with the expected
+status. The test fails when the schema has an operation this matrix does not list. A refused
+request changes nothing."""
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+import pytest
+import yaml
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
+from fms.accounts.services import token_issue
+from fms.cases import services
+from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem, Purchaser
+from tests.factories import UserFactory, line_data, lines_of, make_case
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["officer", "reviewer", "auditor", "client", "anonymous"]
+OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED = 200, 201, 204, 403, 404, 401
+
+
+def reads(code=OK):
+    """Everyone signed in may read; a client sees only its purchaser (other: 404)."""
+    return {"officer": code, "reviewer": code, "auditor": code, "client": (code, HIDDEN)}
+
+
+def list_reads():
+    return {"officer": OK, "reviewer": OK, "auditor": OK, "client": (OK, OK)}
+
+
+def write(by: str, code: int):
+    """Only `by` may; everyone else signed in is refused (clients at the door: read-only tokens)."""
+    expected = {"officer": DENIED, "reviewer": DENIED, "auditor": DENIED, "client": (DENIED, DENIED)}
+    expected[by] = code
+    return expected
+
+
+# (method, path) -> (expected status by role, request body)
+MATRIX = {
+    ("get", "/api/v1/cases/"): (list_reads(), None),
+    ("post", "/api/v1/cases/"): (write("officer", CREATED), "new_case"),
+    ("get", "/api/v1/cases/{case_id}/"): (reads(), None),
+    ("patch", "/api/v1/cases/{case_id}/"): (write("officer", OK), {"notes": "Changed"}),
+    ("get", "/api/v1/cases/{case_id}/events/"): (reads(), None),
+    ("get", "/api/v1/cases/{case_id}/ledger/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/transition/"): (write("officer", OK), {"action": "cancel"}),
+    ("get", "/api/v1/cases/{case_id}/lines/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/lines/"): (write("officer", CREATED), "new_line"),
+    ("get", "/api/v1/cases/{case_id}/lines/{line_number}/"): (reads(), None),
+    ("patch", "/api/v1/cases/{case_id}/lines/{line_number}/"): (write("officer", OK), {"description": "Changed"}),
+    ("delete", "/api/v1/cases/{case_id}/lines/{line_number}/"): (write("officer", GONE), None),
+    ("post", "/api/v1/cases/{case_id}/lines/{line_number}/submit/"): (write("officer", OK), {}),
+    ("post", "/api/v1/cases/{case_id}/lines/{line_number}/approve/"): (write("reviewer", OK), {"comment": "ok"}),
+    ("post", "/api/v1/cases/{case_id}/lines/{line_number}/reject/"): (write("reviewer", OK), {"comment": "no"}),
+    ("post", "/api/v1/cases/{case_id}/lines/{line_number}/return/"): (write("reviewer", OK), {"comment": "fix"}),
+    ("get", "/api/v1/events/"): (list_reads(), None),
+    ("get", "/api/v1/purchasers/"): (list_reads(), None),
+    ("get", "/api/v1/implementing-agencies/"): (list_reads(), None),
+    ("get", "/api/v1/notifications/"): (list_reads(), None),
+    ("post", "/api/v1/notifications/"): (write("officer", CREATED), "new_notification"),
+    ("get", "/api/v1/notifications/{id}/"): (reads(), None),
+}
+DECISIONS = ("approve", "reject", "return")
+
+
+def schema_operations(client) -> set[tuple[str, str]]:
+    schema = yaml.safe_load(client.get(reverse("schema")).content)
+    return {(method, path) for path, item in schema["paths"].items() for method in item if method != "parameters"}
+
+
+def test_the_matrix_lists_every_operation_of_the_schema(client):
+    assert schema_operations(client) == set(MATRIX)
+
+
+@pytest.fixture
+def world(db):
+    """Two purchasers' worth of records: a case with a draft line 001 and a submitted line 002."""
+    officer = UserFactory(username="officer", roles=[CASE_OFFICER])
+    users = {
+        "officer": officer,
+        "reviewer": UserFactory(username="reviewer", roles=[REVIEWER]),
+        "auditor": UserFactory(username="auditor", roles=[AUDITOR]),
+        "client": UserFactory(username="client_ja", roles=[CLIENT], purchaser_id="JA", is_staff=False),
+    }
+    cases, notifications = {}, {}
+    for purchaser in ("JA", "KS"):
+        case = make_case(officer, purchaser=purchaser, lines=2)
+        services.line_item_submit(actor=officer, line=lines_of(case)[1])
+        cases[purchaser] = case
+        notifications[purchaser] = services.notification_create(
+            actor=officer,
+            purchaser=Purchaser.objects.get(code=purchaser),
+            notified_on=dt.date(2026, 1, 1),
+            total_value=Decimal("1.00"),
+        )
+    return users, cases, notifications
+
+
+def snapshot() -> tuple:
+    return (
+        list(Case.objects.order_by("pk").values_list("version", "status", "notes")),
+        list(LineItem.objects.order_by("pk").values_list("version", "review_status", "description", "removed_at")),
+        ApprovalEvent.objects.count(),
+        CongressionalNotification.objects.count(),
+    )
+
+
+def request_for(method: str, path: str, body, purchaser: str, case: Case, notification) -> tuple[str, dict, dict]:
+    line_number = "002" if path.rstrip("/").split("/")[-1] in DECISIONS else "001"
+    url = path.format(case_id=case.case_id, line_number=line_number, id=notification.pk)
+    headers = {}
+    if "{line_number}" in path and method != "get":
+        headers["HTTP_IF_MATCH"] = f'"{LineItem.objects.get(case=case, line_number=line_number).version}"'
+    elif "{case_id}" in path and method in ("patch", "post") and "/lines/" not in path:
+        headers["HTTP_IF_MATCH"] = f'"{Case.objects.get(pk=case.pk).version}"'
+    if body == "new_case":
+        body = {"case_id": f"{purchaser}-P-NEW", "title": "New"}
+    elif body == "new_line":
+        body = {**line_data(), "unit_cost": "10.00"}
+    elif body == "new_notification":
+        body = {"purchaser": purchaser, "notified_on": "2026-02-01", "total_value": "5.00"}
+    return url, body, headers
+
+
+@pytest.mark.parametrize(("operation", "role"), list(itertools.product(MATRIX, ROLES)), ids=str)
+def test_permission_matrix(world, operation, role):
+    users, cases, notifications = world
+    method, path = operation
+    expected_by_role, body = MATRIX[operation]
+    client = APIClient()
+    if role != "anonymous":
+        _, secret = token_issue(actor=None, user=users[role], days=1)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    expected = expected_by_role.get(role, UNAUTHENTICATED)
+    own, other = expected if isinstance(expected, tuple) else (expected, expected)
+    for purchaser, status in (("JA", own), ("KS", other)):
+        url, data, headers = request_for(method, path, body, purchaser, cases[purchaser], notifications[purchaser])
+        before = snapshot()
+        response = (
+            getattr(client, method)(url, data, **headers)
+            if data is not None
+            else getattr(client, method)(url, **headers)
+        )
+        assert response.status_code == status, (role, purchaser, url, response.content[:300])
+        if status >= 400:
+            assert snapshot() == before
+            assert response["Content-Type"] == "application/problem+json"
