@@ -35,17 +35,18 @@ def demo_password(username: str) -> str:
     return f"{username}-demo-pass"
 
 
-JAPAN_NOTES = """\
-Sources disagree on the number of missiles. The news article this record started from reports 3
-SM-3 Block IIA missiles; DSCA's notification text of 9 January 2018 (as quoted by CSIS and others)
-says four (4). This record uses the article's quantity (3) until the LOA settles it.
-
-The split of the $133.3 million total between the lines is not public: the line values here are
-illustrative; only the total is sourced.
-
-Principal contractors named in the press: Raytheon Missile Systems (missiles), BAE Systems (MK 29
-canisters). The 36(b) transmittal number was not found and is left empty, as are the LOR dates,
-which are not public."""
+JAPAN_NOTES = "\n\n".join(
+    [
+        "Sources disagree on the number of missiles. The news article this record started from reports 3 "
+        "SM-3 Block IIA missiles; DSCA's notification text of 9 January 2018 (as quoted by CSIS and others) "
+        "says four (4). This record uses the article's quantity (3) until the LOA settles it.",
+        "The split of the $133.3 million total between the lines is not public: the line values here are "
+        "illustrative; only the total is sourced.",
+        "Principal contractors named in the press: Raytheon Missile Systems (missiles), BAE Systems (MK 29 "
+        "canisters). The 36(b) transmittal number was not found and is left empty, as are the LOR dates, "
+        "which are not public.",
+    ]
+)
 
 FICTIONAL = "Fictional demo case: names, quantities and values are made up for demonstration."
 
