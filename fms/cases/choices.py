@@ -27,13 +27,13 @@ class CaseAction(models.TextChoices):
     START_WRITE = "start_write", "Start writing"
     SUBMIT_REVIEW = "submit_review", "Submit for review"
     PROPOSE = "propose", "Propose"
-    OFFER = "offer", "Offer"
+    OFFER = "offer", "Offer to the purchaser"
     ACCEPT = "accept", "Record acceptance"
     IMPLEMENT = "implement", "Implement"
-    COMPLETE_SUPPLY = "complete_supply", "Supply complete"
-    CLOSE = "close", "Close"
-    CANCEL = "cancel", "Cancel"
-    RETURN = "return", "Return"
+    COMPLETE_SUPPLY = "complete_supply", "Mark supply complete"
+    CLOSE = "close", "Close the case"
+    CANCEL = "cancel", "Cancel the case"
+    RETURN = "return", "Send back a step"
 
 
 class LineStatus(models.TextChoices):
@@ -69,7 +69,7 @@ class LineCategory(models.TextChoices):
 def event_actions() -> list[tuple[str, str]]:
     """Actions an ApprovalEvent can record: case steps and line steps, each value once."""
     merged: dict[str, str] = {}
-    for choices in (CaseAction, LineAction):
+    for choices in (LineAction, CaseAction):
         for value, label in choices.choices:
             merged.setdefault(value, label)
     return list(merged.items())

@@ -362,7 +362,7 @@ class ApprovalEvent(models.Model):
             models.UniqueConstraint(fields=["case", "prev_hash"], name="approvalevent_chain_does_not_fork"),
             models.CheckConstraint(condition=Q(seq__gte=1), name="approvalevent_seq_positive"),
             models.CheckConstraint(
-                condition=Q(action__in=[value for value, _ in event_actions()]), name="approvalevent_action_valid"
+                condition=Q(action__in=sorted(value for value, _ in event_actions())), name="approvalevent_action_valid"
             ),
             models.CheckConstraint(
                 condition=Q(content_digest__regex=r"^[0-9a-f]{64}$")

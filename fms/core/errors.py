@@ -23,8 +23,8 @@ class ValidationFailed(DomainError):
     title = "The request has invalid fields"
 
     def __init__(self, errors: dict[str, list[str]], detail: str | None = None) -> None:
-        fields = ", ".join(sorted(errors))
-        super().__init__(detail or f"Invalid value for: {fields}.", errors=errors)
+        summary = " ".join(f"{field}: {messages[0]}" for field, messages in sorted(errors.items()) if messages)
+        super().__init__(detail or summary or "Invalid input.", errors=errors)
 
 
 class NotAllowed(DomainError):
