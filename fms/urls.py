@@ -1,7 +1,10 @@
 """URL routes of FMS Records."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fms.core import health, views
@@ -14,11 +17,15 @@ handler404 = "fms.core.problems.handler404"
 handler500 = "fms.core.problems.handler500"
 
 urlpatterns = [
+    path("favicon.ico", RedirectView.as_view(url=static("fms/favicon.svg"), permanent=True)),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("api/v1/", include("fms.cases.api.urls")),
+    path("api/v1/", include(("fms.cases.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/problems/", views.problem_types, name="problem-types"),
     path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("fms.cases.urls")),
 ]

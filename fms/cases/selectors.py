@@ -7,13 +7,16 @@ purchaser, or anyone without the view permission, sees nothing; staff roles see 
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateField,
     ExpressionWrapper,
     F,
     Func,
     IntegerField,
+    Min,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
@@ -21,8 +24,10 @@ from django.db.models import (
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT
 from fms.cases import rules
+from fms.cases.choices import LineStatus
 from fms.cases.models import ApprovalEvent, CongressionalNotification, LineItem, Purchaser
 from fms.cases.models import Case as FmsCase
+from fms.cases.workflow import LINES_DECIDABLE_IN
 
 NOTHING = object()
 
@@ -118,3 +123,50 @@ def review_ends_on_expression() -> Func:
         arg_joiner=" + ",
         output_field=DateField(),
     )
+
+
+# ---- Pages: the review queue and the dashboard ---------------------------------------------------
+
+
+def review_queue_for(user: User) -> QuerySet[LineItem]:
+    """Submitted lines this user may decide, oldest first: never lines they created or last changed."""
+    if not user.has_perm("cases.approve_lineitem"):
+        return LineItem.objects.none()
+    return (
+        line_item_queryset_for(user)
+        .filter(review_status=LineStatus.SUBMITTED, case__status__in=LINES_DECIDABLE_IN)
+        .exclude(created_by=user)
+        .exclude(updated_by=user)
+        .select_related("case", "case__purchaser")
+        .order_by("updated_at", "id")
+    )
+
+
+def dashboard_for(user: User, *, today) -> dict:
+    """Counts and values of the cases this user may see, the review backlog, open review periods."""
+    cases = case_queryset_for(user).order_by()
+    by_status = {
+        row["status"]: (row["count"], row["value"])
+        for row in cases.values("status").annotate(count=Count("id"), value=Sum("total_value"))
+    }
+    by_purchaser = list(
+        cases.values("purchaser_id", "purchaser__name")
+        .annotate(count=Count("id"), value=Sum("total_value"))
+        .order_by("-value", "purchaser_id")
+    )
+    waiting = line_item_queryset_for(user).filter(review_status=LineStatus.SUBMITTED)
+    backlog = waiting.aggregate(count=Count("id"), value=Sum("total_cost"), oldest=Min("updated_at"))
+    pending_notifications = (
+        notification_queryset_for(user)
+        .annotate(ends_on=review_ends_on_expression())
+        .filter(emergency=False, ends_on__gte=today)
+        .select_related("purchaser")
+        .order_by("ends_on")
+    )
+    return {
+        "by_status": by_status,
+        "by_purchaser": by_purchaser,
+        "backlog": backlog,
+        "waiting_since": list(waiting.values_list("updated_at", flat=True)),
+        "pending_notifications": list(pending_notifications[:20]),
+    }

@@ -1,0 +1,45 @@
+"""Template filters for money, ages and status badges."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """$133,300,000.00 — exact, never through a float."""
+    if value in (None, ""):
+        return "—"
+    return f"${Decimal(value):,.2f}"
+
+
+@register.filter
+def money_short(value) -> str:
+    """$133.3M for charts and tiles."""
+    amount = Decimal(value or 0)
+    for limit, suffix in ((Decimal(10**9), "B"), (Decimal(10**6), "M"), (Decimal(10**3), "K")):
+        if abs(amount) >= limit:
+            return f"${amount / limit:,.1f}{suffix}"
+    return f"${amount:,.0f}"
+
+
+@register.filter
+def age(moment: dt.datetime | None) -> str:
+    """How long ago, in the largest sensible unit: 3 d, 5 h, 12 min."""
+    if moment is None:
+        return "—"
+    seconds = max(0, int((timezone.now() - moment).total_seconds()))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return "just now"
+
+
+@register.simple_tag
+def badge(value: str, label: str | None = None):
+    return format_html('<span class="badge badge-{}">{}</span>', value, label or value.replace("_", " "))
