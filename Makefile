@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 WITH_DB := $(PY) tools/devdb.py --
 PORT ?= 8000
 
-.PHONY: help venv run test lint format manage db-stop clean
+.PHONY: help venv run test lint browser format manage db-stop clean
 
 help:
 	@echo "make run      serve the app with demo data on http://127.0.0.1:$(PORT)"
@@ -33,8 +33,13 @@ lint: venv
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) manage.py check --fail-level WARNING'
 
-test: lint
+test: lint browser
 	$(WITH_DB) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium; install it when missing and possible (they skip, saying
+# why, where it cannot be installed).
+browser:
+	@tools/ensure-chromium
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

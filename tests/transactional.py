@@ -1,11 +1,12 @@
-"""A TransactionTestCase for tests that need committed data and real concurrent connections."""
+"""Test cases that commit for real: concurrent connections, live servers and browsers need it."""
 
 import pgtrigger
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import TransactionTestCase
 
 
-class CommittedTestCase(TransactionTestCase):
-    """Commits for real; restores the reference data afterwards.
+class LedgerSafeTeardown:
+    """Restores the reference data afterwards, and lets Django's cleanup empty the ledger.
 
     Django empties the tables with TRUNCATE after each test; the ledger refuses TRUNCATE, so the
     cleanup (and only the cleanup) runs with that one trigger ignored.
@@ -16,3 +17,11 @@ class CommittedTestCase(TransactionTestCase):
     def _fixture_teardown(self):
         with pgtrigger.ignore("cases.ApprovalEvent:approvalevent_no_truncate"):
             super()._fixture_teardown()
+
+
+class CommittedTestCase(LedgerSafeTeardown, TransactionTestCase):
+    pass
+
+
+class LiveServerTestCase(LedgerSafeTeardown, StaticLiveServerTestCase):
+    pass

@@ -1,0 +1,215 @@
+"""The web pages, for each role: what they show, what they hide, and what their forms do."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from fms.accounts.models import User
+from fms.cases import services
+from fms.cases.choices import CaseStatus, LineStatus
+from fms.cases.models import ApprovalEvent, Case, LineItem
+from tests.factories import UserFactory, lines_of, make_case
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["officer", "reviewer", "auditor", "client_ja", "admin"]
+
+
+def as_user(client, username: str):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def page(client, name: str, *args, **query):
+    url = reverse(name, args=args)
+    return client.get(url, query)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("dashboard", []),
+        ("case-list", []),
+        ("case-detail", ["JA-P-SAA"]),
+        ("case-print", ["JA-P-SAA"]),
+        ("line-detail", ["JA-P-SAA", "001"]),
+    ],
+)
+def test_every_page_renders_for_every_role(client, demo, role, name, args):
+    response = page(as_user(client, role), name, *args)
+    assert response.status_code == 200
+    html = response.content.decode()
+    # A strict CSP blocks inline code: the pages have none.
+    assert "<style" not in html
+    assert ' style="' not in html
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+    assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize(("name", "args"), [("dashboard", []), ("case-detail", ["JA-P-SAA"]), ("review-queue", [])])
+def test_anonymous_users_are_sent_to_sign_in(client, demo, name, args):
+    response = page(client, name, *args)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("case-detail", ["KS-D-QAB"]),
+        ("case-print", ["KS-D-QAB"]),
+        ("line-detail", ["KS-D-QAB", "001"]),
+        ("case-edit", ["KS-D-QAB"]),
+        ("line-create", ["KS-D-QAB"]),
+    ],
+)
+def test_a_client_gets_404_for_another_purchasers_case(client, demo, name, args):
+    response = page(as_user(client, "client_ja"), name, *args)
+    assert response.status_code == 404
+    assert b"F-15K" not in response.content
+
+
+def test_a_client_sees_only_its_purchaser_and_no_buttons(client, demo):
+    client = as_user(client, "client_ja")
+    listing = page(client, "case-list").content.decode()
+    assert "JA-P-SAA" in listing
+    assert "KS-D-QAB" not in listing
+    assert "New case" not in listing
+    detail = page(client, "case-detail", "JA-P-SAA").content.decode()
+    assert "Next steps" not in detail
+    assert 'name="action"' not in detail
+    assert "Field history" not in detail
+    assert "Download CSV" in listing
+    dashboard = page(client, "dashboard").content.decode()
+    assert "KS" not in dashboard.split("Cases by purchaser")[1].split("</table>")[0]
+    assert page(client, "review-queue").status_code == 404
+
+
+def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(client, demo):
+    officer = page(as_user(client, "officer"), "case-detail", "JA-P-SAA").content.decode()
+    assert 'value="start_write"' in officer
+    assert "Not yet: the date the Letter of Request was received" in officer
+    assert 'value="cancel"' in officer
+    assert 'value="submit"' in officer  # draft lines can be submitted by their officer
+    assert 'value="approve"' not in officer
+    reviewer = page(as_user(client, "reviewer"), "case-detail", "JA-P-SAA").content.decode()
+    assert 'value="start_write"' not in reviewer
+    assert 'value="cancel"' not in reviewer
+    assert 'value="submit"' not in reviewer
+    assert "No step from development is yours to take" in reviewer
+    auditor = page(as_user(client, "auditor"), "case-detail", "JA-P-SAA").content.decode()
+    assert 'name="action"' not in auditor
+    assert "Field history" in auditor
+    assert "hash chain verified" in auditor
+
+
+def test_the_review_queue_lists_decidable_lines_oldest_first_never_ones_own(client, demo):
+    queue = page(as_user(client, "reviewer"), "review-queue").content.decode()
+    korean = [line.line_number for line in Case.objects.get(case_id="KS-D-QAB").lines.order_by("updated_at")]
+    positions = [queue.index(f">{number}</a>") for number in korean]
+    assert positions == sorted(positions)
+
+    # A reviewer who also prepares cases: their own lines go to someone else.
+    both = UserFactory(username="both", roles=["case_officer", "reviewer"])
+    line = lines_of(make_case(both, lines=1))[0]
+    services.line_item_update(actor=both, line=line, description="Prepared by both")
+    services.line_item_submit(actor=both, line=LineItem.objects.get(pk=line.pk))
+    assert "Prepared by both" not in page(as_user(client, "both"), "review-queue").content.decode()
+    assert "Prepared by both" in page(as_user(client, "reviewer2"), "review-queue").content.decode()
+
+
+def decide(client, line: LineItem, action: str, comment: str = "", version: int | None = None, next_url=None):
+    data = {"action": action, "comment": comment, "version": version or line.version}
+    if next_url:
+        data["next"] = next_url
+    return client.post(reverse("line-step", args=[line.case.case_id, line.line_number]), data, follow=True)
+
+
+def test_deciding_from_the_queue(client, demo):
+    line = Case.objects.get(case_id="KS-D-QAB").lines.get(line_number="001")
+    reviewer = as_user(client, "reviewer")
+    response = decide(reviewer, line, "approve", next_url=reverse("review-queue"))
+    assert response.redirect_chain[-1][0] == reverse("review-queue")
+    assert "approve — now approved" in response.content.decode()
+    line.refresh_from_db()
+    assert line.review_status == LineStatus.APPROVED
+
+
+def test_return_without_a_comment_is_refused_with_a_message(client, demo):
+    line = Case.objects.get(case_id="KS-D-QAB").lines.get(line_number="002")
+    response = decide(as_user(client, "reviewer"), line, "return", comment="")
+    assert "a comment is required" in response.content.decode()
+    line.refresh_from_db()
+    assert line.review_status == LineStatus.SUBMITTED
+
+
+def test_a_decision_on_a_line_that_changed_since_the_page_was_loaded_is_refused(client, demo):
+    officer = User.objects.get(username="officer")
+    line = services.line_item_submit(actor=officer, line=lines_of(make_case(officer, lines=1))[0])
+    loaded_version = line.version
+    # Meanwhile another reviewer returns it and the officer edits and resubmits it.
+    line = services.line_item_return(actor=User.objects.get(username="reviewer2"), line=line, comment="Check")
+    line = services.line_item_update(actor=officer, line=line, quantity=3)
+    services.line_item_submit(actor=officer, line=line)
+    before = ApprovalEvent.objects.count()
+    response = decide(as_user(client, "reviewer"), line, "approve", version=loaded_version)
+    assert "changed since you read it" in response.content.decode()
+    assert ApprovalEvent.objects.count() == before
+    assert LineItem.objects.get(pk=line.pk).review_status == LineStatus.SUBMITTED
+
+
+def test_an_officer_opens_a_case_and_adds_lines_through_the_forms(client, demo):
+    officer = as_user(client, "officer")
+    response = officer.post(
+        reverse("case-create"),
+        {"case_id": "ks-b-web", "title": "Radar", "lor_received_on": "2026-11-01"},
+        follow=True,
+    )
+    assert "Case KS-B-WEB opened in development" in response.content.decode()
+    response = officer.post(
+        reverse("line-create", args=["KS-B-WEB"]),
+        {"category": "other", "description": "Radar set", "quantity": "2", "unit_of_issue": "EA", "unit_cost": "10.10"},
+        follow=True,
+    )
+    assert "Line 001 added" in response.content.decode()
+    case = Case.objects.get(case_id="KS-B-WEB")
+    assert str(case.total_value) == "20.20"
+    refused = officer.post(
+        reverse("line-create", args=["KS-B-WEB"]),
+        {"category": "other", "description": "x", "quantity": "0", "unit_of_issue": "EA", "unit_cost": "1.00"},
+    )
+    assert refused.status_code == 200
+    assert "Ensure this value is greater than or equal to 1" in refused.content.decode()
+    assert case.lines.count() == 1
+
+
+def test_a_case_step_from_the_page(client, demo):
+    officer = as_user(client, "officer")
+    case = Case.objects.get(case_id="GY-P-ABC")
+    response = officer.post(
+        reverse("case-step", args=[case.case_id]), {"action": "cancel", "version": case.version}, follow=True
+    )
+    assert "GY-P-ABC is now cancelled" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.CANCELLED
+    refused = officer.post(
+        reverse("case-step", args=[case.case_id]), {"action": "close", "version": case.version + 1}, follow=True
+    )
+    assert "cannot close" in refused.content.decode()
+
+
+def test_dashboard_counts_and_charts(client, demo):
+    body = page(as_user(client, "auditor"), "dashboard").content.decode()
+    assert body.count("<svg") >= 2
+    assert "Case value by status" in body
+    assert "$133,300,000.00" in body
+    assert "lines waiting for review" in body
+
+
+def test_print_page_is_a_document_with_the_trail(client, demo):
+    body = page(as_user(client, "officer"), "case-print", "JA-P-SAA").content.decode()
+    for text in ["Letter of Offer and Acceptance", "$133,300,000.00", "9 January 2018", "Approval trail", "print.css"]:
+        assert text in body
+    assert "<style" not in body
+    assert "<script>" not in body
