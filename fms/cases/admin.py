@@ -234,6 +234,9 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request) -> QuerySet[Case]:
         return selectors.case_queryset_for(request.user)
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a case is never deleted: its ledger points at it; cancel it instead
+
     def get_inlines(self, request, obj):
         return self.inlines if obj else (LineItemInline,)
 
