@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpResponseRedirect
 
 from fms.accounts.models import ApiToken, User
 from fms.accounts.services import token_issue, token_revoke
-from fms.core.errors import DomainError
+from fms.core.admin import refusals_as_messages
 
 
 @admin.register(User)
@@ -81,13 +80,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             kwargs["initial"] = request.user.pk
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @refusals_as_messages
     def changeform_view(self, request, *args, **kwargs):
-        try:
-            return super().changeform_view(request, *args, **kwargs)
-        except DomainError as refused:
-            fields = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in refused.errors.items())
-            messages.error(request, fields or refused.detail)
-            return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -1,13 +1,10 @@
 """The admin: every model registered; every change to cases, lines and notifications goes
 through fms.cases.services, and a refused change is shown as a message, never a 500."""
 
-from functools import wraps
-
-import pghistory.models
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -15,21 +12,8 @@ from django.views.decorators.http import require_POST
 
 from fms.cases import ledger, selectors, services, workflow
 from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.core.admin import refusals_as_messages
 from fms.core.errors import DomainError
-
-
-def refusals_as_messages(view):
-    """Run an admin view; a refused change rolls back and comes back as an error message."""
-
-    @wraps(view)
-    def wrapper(self, request: HttpRequest, *args, **kwargs):
-        try:
-            return view(self, request, *args, **kwargs)
-        except DomainError as refused:
-            messages.error(request, refused.detail)
-            return HttpResponseRedirect(request.get_full_path())
-
-    return wrapper
 
 
 def money(value) -> str:
@@ -280,27 +264,15 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description="field history")
     def field_history(self, obj):
-        events = (
-            pghistory.models.Events.objects.references(obj)
-            .order_by("-pgh_created_at")
-            .values("pgh_created_at", "pgh_model", "pgh_label", "pgh_diff", "pgh_context", "pgh_data")[:200]
-        )
-        rows = []
-        for event in events:
-            context = event["pgh_context"] or {}
-            subject = (
-                "case" if event["pgh_model"] == "cases.CaseHistory" else f"line {event['pgh_data'].get('line_number')}"
+        rows = [
+            (
+                f"{row['at']:%Y-%m-%d %H:%M:%S} UTC",
+                row["who"],
+                row["what"],
+                "; ".join(f"{field}: {old!r} → {new!r}" for field, old, new in row["changes"]) or "—",
             )
-            diff = event["pgh_diff"] or {}
-            change = "; ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in sorted(diff.items()))
-            rows.append(
-                (
-                    f"{event['pgh_created_at']:%Y-%m-%d %H:%M:%S} UTC",
-                    context.get("username", "—"),
-                    f"{subject} {event['pgh_label']}",
-                    change or "(created)" if event["pgh_label"] == "insert" else change,
-                )
-            )
+            for row in selectors.field_history_of(obj)
+        ]
         if not rows:
             return "No changes recorded."
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)

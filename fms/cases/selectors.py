@@ -4,6 +4,7 @@ A user bound to a purchaser (a client) sees only that purchaser's records; a cli
 purchaser, or anyone without the view permission, sees nothing; staff roles see everything.
 """
 
+import pghistory.models
 from django.db.models import (
     BooleanField,
     Case,
@@ -170,3 +171,23 @@ def dashboard_for(user: User, *, today) -> dict:
         "waiting_since": list(waiting.values_list("updated_at", flat=True)),
         "pending_notifications": list(pending_notifications[:20]),
     }
+
+
+def field_history_of(case: FmsCase, limit: int = 200) -> list[dict]:
+    """Who changed which field of the case and its lines, from what to what, newest first.
+
+    For staff pages: callers check that the user sees every purchaser (clients do not get this).
+    """
+    rows = []
+    for event in pghistory.models.Events.objects.references(case).order_by("-pgh_created_at")[:limit]:
+        subject = "case" if event.pgh_model == "cases.CaseHistory" else f"line {event.pgh_data.get('line_number')}"
+        verb = "created" if event.pgh_label == "insert" else f"{event.pgh_label}d"
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "who": (event.pgh_context or {}).get("username", "—"),
+                "what": f"{subject} {verb}",
+                "changes": [(field, old, new) for field, (old, new) in sorted((event.pgh_diff or {}).items())],
+            }
+        )
+    return rows

@@ -486,14 +486,16 @@ def notification_create(
             emergency=emergency,
         )
         _validate(notification)
-        if transmittal_number:
-            taken = CongressionalNotification.objects.filter(transmittal_number=transmittal_number)
-            if taken.exists():
-                raise ValidationFailed(
-                    {"transmittal_number": [f"Transmittal {transmittal_number} is already recorded."]}
-                )
+        _check_transmittal_number_free(notification)
         notification.save()
     return notification
+
+
+def _check_transmittal_number_free(notification: CongressionalNotification) -> None:
+    number = notification.transmittal_number
+    others = CongressionalNotification.objects.filter(transmittal_number=number).exclude(pk=notification.pk)
+    if number and others.exists():
+        raise ValidationFailed({"transmittal_number": [f"Transmittal {number} is already recorded."]})
 
 
 NOTIFICATION_EDITABLE_FIELDS = frozenset(
@@ -514,12 +516,7 @@ def notification_update(
         for field, value in changes.items():
             setattr(notification, field, value)
         _validate(notification)
-        number = notification.transmittal_number
-        if (
-            number
-            and CongressionalNotification.objects.filter(transmittal_number=number).exclude(pk=notification.pk).exists()
-        ):
-            raise ValidationFailed({"transmittal_number": [f"Transmittal {number} is already recorded."]})
+        _check_transmittal_number_free(notification)
         notification.save()
     return notification
 

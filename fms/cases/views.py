@@ -4,7 +4,6 @@ Reads go through the selectors (a client's pages show only its purchaser; anythi
 every change calls a service and comes back as a message, a refused one included.
 """
 
-import pghistory.models
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -168,24 +167,6 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-def _history(case: Case) -> list[dict]:
-    """Field history of the case and its lines: who changed which field from what to what."""
-    rows = []
-    events = pghistory.models.Events.objects.references(case).order_by("-pgh_created_at")[:200]
-    for event in events:
-        subject = "case" if event.pgh_model == "cases.CaseHistory" else f"line {event.pgh_data.get('line_number')}"
-        changes = [(field, old, new) for field, (old, new) in sorted((event.pgh_diff or {}).items())]
-        rows.append(
-            {
-                "at": event.pgh_created_at,
-                "who": (event.pgh_context or {}).get("username", "—"),
-                "what": f"{subject} {'created' if event.pgh_label == 'insert' else event.pgh_label + 'd'}",
-                "changes": changes,
-            }
-        )
-    return rows
-
-
 @login_required
 def case_detail(request, case_id: str):
     case = _case(request, case_id)
@@ -207,7 +188,7 @@ def case_detail(request, case_id: str):
         "events": events,
         "steps": services.case_step_options(request.user, case),
         "verification": ledger.verify_ledger([case.pk]),
-        "history": _history(case) if staff else None,
+        "history": selectors.field_history_of(case) if staff else None,
         "can_edit_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.change_lineitem"),
         "can_add_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.add_lineitem"),
         "can_edit": request.user.has_perm("cases.change_case") and case.status not in services.FINAL_CASE_STATUSES,
