@@ -1,0 +1,66 @@
+"""Every list endpoint issues the same number of queries for 1 item as for 50 (and never more than 5)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fms.cases import services
+from fms.cases.models import Purchaser
+from tests.factories import lines_of, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_case(api, officer):
+    """A Japanese case with 60 lines and their events, and 60 more notifications."""
+    case = make_case(officer, purchaser="JA", lines=60)
+    for line in lines_of(case):
+        services.line_item_submit(actor=officer, line=line)
+    japan = Purchaser.objects.get(code="JA")
+    for day in range(60):
+        services.notification_create(
+            actor=officer,
+            purchaser=japan,
+            notified_on=dt.date(2025, 1, 1) + dt.timedelta(days=day),
+            total_value=Decimal("1.00"),
+        )
+    return case
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases/?expand=lines",
+        "/api/v1/cases/{case_id}/lines/",
+        "/api/v1/cases/{case_id}/events/",
+        "/api/v1/events/",
+        "/api/v1/notifications/",
+    ],
+)
+def test_list_queries_do_not_grow_with_the_page(api, busy_case, url):
+    client = api("client_ja")
+    url = url.format(case_id=busy_case.case_id)
+    separator = "&" if "?" in url else "?"
+    client.get(url)  # the token's first use is recorded once
+    counts = []
+    for size in (1, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{url}{separator}page_size={size}")
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 5, counts
+
+
+def test_the_web_session_downloads_the_same_csv(client, demo):
+    from fms.accounts.models import User
+
+    client.force_login(User.objects.get(username="client_ja"))
+    response = client.get("/api/v1/cases/?format=csv&expand=lines")
+    assert response.status_code == 200
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert len(rows) == 4
+    assert all(row.startswith("JA-P-SAA,") for row in rows[1:])
