@@ -45,7 +45,7 @@ def app_env(database_url: str, **overrides: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own manage.py
+    return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check,
         timeout=timeout,
     )  # fmt: skip
@@ -73,7 +73,7 @@ class Gunicorn:
             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
         ]  # fmt: skip
         with open(self.log, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.wait_until_serving()
         return self
 
@@ -122,4 +122,5 @@ class Gunicorn:
     def served_by(self) -> list[int]:
         """The worker pid of every request in the access log, in order."""
         lines = self.access_log.read_text().splitlines() if self.access_log.exists() else []
-        return [int(line.split()[0]) for line in lines if line.split() and line.split()[0].isdigit()]
+        pids = (line.split()[0].strip("<>") for line in lines if line.strip())
+        return [int(pid) for pid in pids if pid.isdigit()]

@@ -53,7 +53,7 @@ class PrivatePostgres:
     def _run(self, tool: str, *args: str, timeout: float = 60) -> None:
         # pg_ctl's server inherits stdout: never a pipe (it would keep the call waiting), a file instead.
         with open(self.root / "tools.log", "a") as out:
-            subprocess.run(  # noqa: S603 - our own binaries and arguments
+            subprocess.run(
                 [pg_tool(tool), *args], stdout=out, stderr=out, check=True, timeout=timeout, user=SYSTEM_USER
             )
 
