@@ -52,8 +52,8 @@ def manage(env: dict[str, str], *args: str, check: bool = True, timeout: float =
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], log_dir: Path, workers: int = 3) -> None:
-        self.env, self.workers = env, workers
+    def __init__(self, env: dict[str, str], log_dir: Path, workers: int = 3, options: tuple[str, ...] = ()) -> None:
+        self.env, self.workers, self.options = env, workers, options
         self.port = free_port(PORTS)
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"gunicorn-{self.port}.log"
@@ -71,6 +71,7 @@ class Gunicorn:
             # The worker's pid in the access log shows which worker answered each request.
             "--access-logfile", str(self.access_log),
             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+            *self.options,
         ]  # fmt: skip
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)

@@ -55,8 +55,8 @@ def gunicorn(tmp_path: Path) -> Iterator[Callable[..., Gunicorn]]:
     """gunicorn(database_url, **env) -> a started server with 3 workers; stopped after the test."""
     servers: list[Gunicorn] = []
 
-    def start(database_url: str, workers: int = 3, **env: str) -> Gunicorn:
-        server = Gunicorn(app_env(database_url, **env), tmp_path, workers=workers)
+    def start(database_url: str, workers: int = 3, options: tuple[str, ...] = (), **env: str) -> Gunicorn:
+        server = Gunicorn(app_env(database_url, **env), tmp_path, workers=workers, options=options)
         servers.append(server)
         return server.start()
 
