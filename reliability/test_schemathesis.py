@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 ST = str(Path(sys.executable).parent / "st")
 ROLES = ["officer", "reviewer", "auditor", "client_ja", "client_ks", "anonymous"]
 MAX_EXAMPLES = 10
-MAX_SECONDS = 30  # per role: fuzzing and stateful repeat until it is spent
+MAX_SECONDS = 20  # per role: fuzzing and stateful repeat until it is spent
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -40,7 +40,7 @@ def test_the_whole_api_for_each_role(database, tokens, gunicorn, figures, role, 
         "--report", "json", "--report-json-path", str(report),
         "--output-truncate", "true",
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=MAX_SECONDS * 4 + 120)
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=MAX_SECONDS * 4 + 120)
     output = result.stdout + result.stderr
     (tmp_path / "st.log").write_text(output)
     run = json.loads(report.read_text())
