@@ -48,7 +48,7 @@ def test_the_whole_api_for_each_role(database, tokens, gunicorn, figures, role, 
     phases = ", ".join(f"{name} {phase['status']}" for name, phase in run["phases"].items())
     figures(
         f"{role}: {operations['tested']}/{operations['total']} operations, {cases['generated']} test cases "
-        f"(requests) in {run['running_time']:.0f}s; failures {len(run['failures'])} "
+        f"in {run['running_time']:.0f}s; failures {len(run['failures'])} "
         f"(unique {cases['unique_failures']}), errors {len(run['errors'])}; phases: {phases}; exit {result.returncode}"
     )
     assert result.returncode == 0, output[-6000:]
