@@ -230,6 +230,7 @@ SECURE_CSP = {
 # Failed sign-ins (the admin's and any other session login through Django's authenticate()):
 # after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused
 # (429) for AXES_COOLOFF_MINUTES. Counted in the database, so every worker sees the same count.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -104,6 +104,7 @@ def staff(db):
     return user
 
 
+@override_settings(AXES_ENABLED=True)
 def test_session_and_csrf_cookies_are_secure_http_only_and_the_session_expires(client, staff):
     client.get("/admin/login/", secure=True)
     response = sign_in(client, "ops", "correct-horse-battery")
@@ -118,6 +119,7 @@ def test_session_and_csrf_cookies_are_secure_http_only_and_the_session_expires(c
     assert 0 < client.session.get_expiry_age() <= 8 * 3600  # and on the server after 8 hours at most
 
 
+@override_settings(AXES_ENABLED=True)
 def test_repeated_failed_sign_ins_are_locked_out_for_a_while(client, staff, settings):
     limit = settings.AXES_FAILURE_LIMIT
     for attempt in range(limit - 1):
@@ -135,6 +137,19 @@ def test_repeated_failed_sign_ins_are_locked_out_for_a_while(client, staff, sett
     assert other_address.status_code == 302
     with override_settings(AXES_COOLOFF_TIME=dt.timedelta(seconds=0)):  # the cool-off has passed
         assert sign_in(client, "ops", "correct-horse-battery").status_code == 302
+
+
+def test_the_test_client_can_still_sign_in(client, staff):
+    # With the lockout off (pytest-env), login() works; with it on, axes needs the request.
+    assert client.login(username="ops", password="correct-horse-battery")
+
+
+def test_the_lockout_is_on_unless_turned_off():
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.AXES_ENABLED)"
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "fms.settings", "DATABASE_URL": "postgres://x@y/z"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DEBUG": "0", "SECRET_KEY": "k" * 50},
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.stdout.strip() == "True", result.stderr
 
 
 def test_the_lockout_is_configured_from_the_environment():
