@@ -1,6 +1,6 @@
 """schemathesis over the whole schema against a live gunicorn, for every role's token and with none,
 every phase (examples, coverage, fuzzing, stateful) and every check: 0 failures. Bounded: a fixed
-number of examples per operation, a seed, and a time budget per role."""
+number of examples per operation, a seed, one worker, and a time limit per role."""
 
 import json
 import subprocess
@@ -13,7 +13,10 @@ HERE = Path(__file__).resolve().parent
 ST = str(Path(sys.executable).parent / "st")
 ROLES = ["officer", "reviewer", "auditor", "client_ja", "client_ks", "anonymous"]
 MAX_EXAMPLES = 10
-MAX_SECONDS = 20  # per role: fuzzing and stateful repeat until it is spent
+# A run ends after MAX_EXAMPLES per operation and phase; with the seed and one worker it is the same
+# run every time (st's --max-time would instead repeat fuzzing until the time is spent, exploring
+# more or less with the machine's load). This is only the bound past which the test fails.
+MAX_SECONDS = 180
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -31,16 +34,16 @@ def test_the_whole_api_for_each_role(database, tokens, gunicorn, figures, role, 
         "--checks", "all",
         "--phases", "examples,coverage,fuzzing,stateful",
         "--max-examples", str(MAX_EXAMPLES),
-        "--max-time", str(MAX_SECONDS),
+
         "--seed", "20261126",
-        "--workers", "2",
+        "--workers", "1",
         "--request-timeout", "30",
         "--suppress-health-check", "all",
         "--no-shrink",
         "--report", "json", "--report-json-path", str(report),
         "--output-truncate", "true",
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=MAX_SECONDS * 4 + 120)
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=MAX_SECONDS)
     output = result.stdout + result.stderr
     (tmp_path / "st.log").write_text(output)
     run = json.loads(report.read_text())
