@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 WITH_DB := $(PY) tools/devdb.py --
 PORT ?= 8000
 
-.PHONY: help venv run test lint browser format manage db-stop clean
+.PHONY: help venv run test reliability lint browser format manage db-stop clean
 
 help:
 	@echo "make run      serve the app with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test     lint and run every test against PostgreSQL"
+	@echo "make reliability  faults under load, backups, timeouts, rate limits, CSP in a browser, schemathesis (figures)"
 	@echo "make lint     ruff, migrations check, Django system checks"
 	@echo "make format   format the code with ruff"
 	@echo "make manage ARGS='...'   run a manage.py command against the database"
@@ -40,6 +41,11 @@ test: lint browser
 # why, where it cannot be installed).
 browser:
 	@tools/ensure-chromium
+
+# Its own PostgreSQL (embedded binaries, /tmp, a port in 55400-55499) and gunicorn servers (8200-8299),
+# never DATABASE_URL's: it stops and restarts the database on purpose. See docs/operations.md.
+reliability: venv
+	$(VENV)/bin/pytest -c reliability/pytest.ini reliability $(RELIABILITY_ARGS)
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

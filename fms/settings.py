@@ -4,8 +4,10 @@ Local development sets DEBUG=1 (the Makefile does); anything else runs as produc
 refuses the development secret key.
 """
 
+import datetime as dt
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +26,21 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A rate limit such as `600/min` (per s, min, hour or day); `off` turns that limit off."""
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name}={value!r}: use e.g. 600/min, 20/s, 10000/day, or off.")
+    return value
 
 
 DEV_SECRET_KEY = "django-insecure-fms-records-development-only-key"
@@ -55,6 +72,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "axes",
     "fms.core",
     "fms.accounts",
     "fms.cases",
@@ -67,12 +85,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "fms.core.api.query.QueryParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fms.core.request_id.HistoryMiddleware",
     "fms.core.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the login view's answer: locks out repeated failed logins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fms.urls"
@@ -88,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -109,8 +131,37 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("FMS Records runs on PostgreSQL only; DATABASE_URL must be a postgres:// URL.")
+# Every statement and every lock wait ends well before gunicorn's worker timeout (30 s), so a request
+# stuck behind a lock or a slow query gets a clear answer (409, 503) instead of a killed worker.
+# A dead server is noticed at connect time within DB_CONNECT_TIMEOUT seconds, never a hang.
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
+DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 5_000)
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": DB_CONNECT_TIMEOUT,
+        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}",
+    }
+)
+
+# The cache holds the rate-limit counters, shared by every gunicorn worker: Redis when REDIS_URL is
+# set, otherwise a table in PostgreSQL (created by the migration core.0002_cache_table).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fms"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fms_cache"}
+    )
+}
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -150,17 +201,25 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+# No page reads the CSRF cookie from JavaScript: forms carry the token, API clients use bearer tokens.
+CSRF_COOKIE_HTTPONLY = True
+# A session ends 8 hours after sign-in, whatever the activity, and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# A strict Content-Security-Policy: scripts, styles and images come from this site only (files
-# under static/); no inline script or style anywhere, no plugins, no framing.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own middleware): scripts and styles only from our origin, or
+# inline with the request's nonce (`<script nonce="{{ csp_nonce }}">`); no plugins, no framing.
+# `data:` images: the admin's and Swagger UI's stylesheets embed their icons as data URIs.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -169,8 +228,17 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+
+# Failed sign-ins (the admin's and any other session login through Django's authenticate()):
+# after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused
+# (429) for AXES_COOLOFF_MINUTES. Counted in the database, so every worker sees the same count.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -222,6 +290,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "fms.core.problems.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_VERSIONING_CLASS": None,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "fms.core.api.throttling.TokenRateThrottle",
+        "fms.core.api.throttling.SessionUserRateThrottle",
+    ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -238,10 +310,22 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
 }
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# A request whose Idempotency-Key record is still "in progress" after this long has died (its worker
+# was killed, or the database went away before its outcome was recorded): a retry may run again.
+IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)
+# Request bodies: larger ones get 413 problem+json.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 1024 * 1024)
+# Requests per API token and per signed-in (session) user, counted in the shared cache so the limit
+# holds across gunicorn workers. Over it: 429 problem+json with Retry-After. `off` disables one.
+API_RATE_LIMITS = {
+    "token": env_rate("RATE_LIMIT_TOKEN", "600/min"),
+    "session": env_rate("RATE_LIMIT_SESSION", "600/min"),
+}
 
 # API tokens: only an HMAC of each secret is stored, keyed by TOKEN_HMAC_KEY (derived from
 # SECRET_KEY unless set; rotating it invalidates every token).

@@ -57,7 +57,11 @@ class CodeListField(forms.CharField):
         codes = [v.strip().upper() if self.upper else v.strip() for v in value.split(",") if v.strip()]
         unknown = [code for code in codes if self.allowed is not None and code not in self.allowed]
         if unknown:
-            raise forms.ValidationError(f"Unknown value(s) {', '.join(unknown)}; use {', '.join(self.allowed)}.")
+            # The values go in as params: django-filter %-formats the message, and a value may hold a %.
+            raise forms.ValidationError(
+                "Unknown value(s) %(unknown)s; use %(allowed)s.",
+                params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.allowed)},
+            )
         return codes
 
 

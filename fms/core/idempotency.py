@@ -1,5 +1,9 @@
 """Idempotency-Key on API POSTs: a retry within 24 hours gets the first response again; the same
-key with a different request is 422; a retry while the first is still running is 409."""
+key with a different request is 422; a retry while the first is still running is 409.
+
+A first request that never recorded its outcome (its worker was killed, or the database went away
+before the record could be updated or removed) would block its key for 24 hours; after
+IDEMPOTENCY_ABANDONED_SECONDS (longer than any request may run) a retry runs instead."""
 
 import datetime as dt
 import hashlib
@@ -94,8 +98,11 @@ class IdempotencyMiddleware:
                 existing = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
                 if existing is None:
                     continue  # finished and purged between the two statements
-                if existing.expires_at <= now:
-                    existing.delete()
+                abandoned = now - dt.timedelta(seconds=settings.IDEMPOTENCY_ABANDONED_SECONDS)
+                if existing.expires_at <= now or (
+                    existing.state == IdempotencyRecord.State.IN_PROGRESS and existing.created_at <= abandoned
+                ):
+                    IdempotencyRecord.objects.filter(pk=existing.pk, state=existing.state).delete()
                     continue
                 return None, self._answer_existing(request, existing, fingerprint)
         return None, problem_response(request, status_code=409, slug="idempotency-key-in-use", detail="Retry shortly.")

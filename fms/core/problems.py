@@ -2,12 +2,14 @@
 a field-by-field `errors` map when fields are at fault, and the request id. Never a stack trace."""
 
 import logging
+import sys
 
 import orjson
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DatabaseError, OperationalError
 from django.db.utils import InterfaceError
 from django.http import Http404, HttpRequest, HttpResponse
+from psycopg import errors as pg_errors
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -36,6 +38,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "precondition-required": ("If-Match required", "Send If-Match with the ETag from your last GET."),
     "payload-too-large": ("The request body is too large", "Send a smaller body."),
     "rate-limited": ("Too many requests", "Wait for Retry-After seconds."),
+    "lock-timeout": (
+        "The record is being changed by another request",
+        "Nothing was changed; retry in a moment (GET it again first if you send If-Match).",
+    ),
+    "statement-timeout": ("The database took too long", "Nothing was changed; retry later or ask for less."),
     "service-unavailable": ("The service is unavailable", "Retry shortly; nothing was changed."),
     "server-error": ("Internal error", "Retry later and quote the request id if it persists."),
     "domain-error": ("The request was refused", "Read `detail`."),
@@ -119,6 +126,23 @@ class ProblemException(exceptions.APIException):
         self.status_code, self.slug = status_code, slug
 
 
+def database_problem(exc: BaseException) -> tuple[int, str, str] | None:
+    """(status, slug, detail) for a database error that is the database's state, not a bug.
+
+    A lock wait or a statement cut by lock_timeout / statement_timeout (settings.DB_*_TIMEOUT_MS)
+    rolled its transaction back; a lost or refused connection means the server is down or
+    restarting. Every other DatabaseError is a bug: None (answered 500).
+    """
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    cause = exc.__cause__
+    if isinstance(cause, pg_errors.LockNotAvailable):
+        return 409, "lock-timeout", "Another request holds this record; nothing was changed. Retry in a moment."
+    if isinstance(cause, pg_errors.QueryCanceled):
+        return 503, "statement-timeout", "The database did not answer in time; nothing was changed."
+    return 503, "service-unavailable", "The database is unavailable; nothing was changed."
+
+
 def api_exception_handler(exc, context) -> Response | None:
     request = context.get("request")
     headers: dict[str, str] = {}
@@ -130,10 +154,10 @@ def api_exception_handler(exc, context) -> Response | None:
         status_code, slug, detail, errors = 403, "permission-denied", "You may not do this.", None
     elif isinstance(exc, RequestDataTooBig):
         status_code, slug, detail, errors = 413, "payload-too-large", "The request body is too large.", None
-    elif isinstance(exc, OperationalError | InterfaceError):
-        logger.warning("database unavailable: %s", exc)
-        status_code, slug, detail, errors = 503, "service-unavailable", "The database is unavailable.", None
-        headers["Retry-After"] = "2"
+    elif (database := database_problem(exc)) is not None:
+        logger.warning("database: %s", exc)
+        (status_code, slug, detail), errors = database, None
+        headers["Retry-After"] = "1" if status_code == 409 else "2"
     elif isinstance(exc, ProblemException):
         status_code, slug, detail, errors = exc.status_code, exc.slug, str(exc.detail), None
     elif isinstance(exc, PreconditionRequired):
@@ -174,6 +198,16 @@ def handler404(request, exception=None):
 
 
 def handler500(request):
+    # An exception raised outside DRF (a middleware reaching a database that is down) lands here.
+    database = database_problem(sys.exc_info()[1])
+    if database is not None:
+        status_code, slug, detail = database
+        if _wants_problem(request):
+            response = problem_response(request, status_code=status_code, slug=slug, detail=detail)
+        else:
+            response = HttpResponse(detail, status=status_code, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "2"
+        return response
     if _wants_problem(request):
         return problem_response(
             request, status_code=500, slug="server-error", detail="Internal error; quote the request id if it persists."

@@ -26,3 +26,9 @@ def test_readyz_is_503_when_the_database_does_not_answer():
     }
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1].split() == ["200", "503"], result.stderr
+
+
+def test_the_favicon_is_served_from_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("fms/favicon.svg")

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 
 from fms.cases import ledger, selectors, services
 from fms.cases.api import documents as docs
@@ -146,7 +146,10 @@ def _csv_of(queryset: QuerySet, columns: list[tuple[str, str]], order: list[str]
 
 
 def _wants_csv(request) -> bool:
-    return request.query_params.get("format") == "csv"
+    if request.query_params.get("format") != "csv":
+        return False
+    page_size(request)  # a CSV streams every row, but a malformed page_size is still a 400 (found by schemathesis)
+    return True
 
 
 def _expand_lines(request) -> bool:
@@ -173,6 +176,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
         try:
             return super().perform_content_negotiation(request, force)
         except Http404:  # DRF's answer to an unknown ?format=: say which values exist
+            if getattr(self, request.method.lower(), None) is None:
+                # A method this route does not have is the first thing wrong: 405 (found by schemathesis).
+                raise MethodNotAllowed(request.method) from None
             formats = [renderer.format for renderer in self.get_renderers()]
             raise ValidationError({"format": [f"Use one of: {', '.join(formats)}."]}) from None
 

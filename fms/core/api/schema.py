@@ -69,3 +69,29 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ProblemSerializer, code, [PROBLEM_MEDIA_TYPE], direction)
         return responses
+
+
+def tighten_schema(result, generator, request, public):
+    """Postprocessing hook: say in the schema what the API already enforces everywhere.
+
+    - query parameters are never empty (fms.core.api.query) and page_size is at least 1;
+    - If-Match is a strong ETag of ours; Idempotency-Key is 1 to 255 characters;
+    - request bodies refuse fields they do not define (the serializers are strict).
+    """
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query":
+                    if schema.get("type") == "string" and "enum" not in schema:
+                        schema.setdefault("minLength", 1)
+                    if parameter["name"] == "page_size":
+                        schema["minimum"] = 1
+                elif parameter["in"] == "header" and parameter["name"] == "If-Match":
+                    schema["pattern"] = r'^"[0-9]+"$'
+                elif parameter["in"] == "header" and parameter["name"] == "Idempotency-Key":
+                    schema.update(minLength=1, maxLength=255)
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

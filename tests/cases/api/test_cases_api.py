@@ -59,6 +59,27 @@ def test_page_size_is_capped_and_checked(api):
     assert "page_size" in bad.json()["errors"]
 
 
+def test_a_malformed_page_size_is_refused_for_csv_too(api):
+    # Found by schemathesis: CSV ignored page_size, so ?page_size=null&format=csv was a 200.
+    response = api("auditor").get("/api/v1/cases/?page_size=null&format=csv")
+    assert response.status_code == 400
+    assert "page_size" in response.json()["errors"]
+
+
+def test_a_method_a_route_does_not_have_is_405_whatever_the_format(api):
+    # Found by schemathesis: TRACE .../lines/?format=csv was a 400 about the format.
+    response = api("auditor").generic("TRACE", "/api/v1/cases/JA-P-SAA/lines/?format=csv")
+    assert response.status_code == 405
+    assert {"GET", "POST"} <= set(response["Allow"].replace(" ", "").split(","))
+
+
+def test_an_unknown_filter_value_with_a_percent_sign_is_a_400_naming_the_field(api):
+    # Found by schemathesis: the value was %-formatted into the message, a 500.
+    response = api("auditor").get("/api/v1/cases/?status=%25d%25s")
+    assert response.status_code == 400
+    assert "%d%s" in response.json()["errors"]["status"][0]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
