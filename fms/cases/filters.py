@@ -57,7 +57,11 @@ class CodeListField(forms.CharField):
         codes = [v.strip().upper() if self.upper else v.strip() for v in value.split(",") if v.strip()]
         unknown = [code for code in codes if self.allowed is not None and code not in self.allowed]
         if unknown:
-            raise forms.ValidationError(f"Unknown value(s) {', '.join(unknown)}; use {', '.join(self.allowed)}.")
+            # django-filter %-formats messages: the client's text goes in as a parameter, never as format.
+            raise forms.ValidationError(
+                "Unknown value(s) %(unknown)s; use %(allowed)s.",
+                params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.allowed)},
+            )
         return codes
 
 

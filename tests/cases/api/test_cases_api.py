@@ -97,6 +97,12 @@ def test_bad_query_parameters_are_400_naming_the_parameter(api, query, field):
     assert field in response.json()["errors"]
 
 
+def test_an_unknown_filter_value_with_a_percent_sign_is_a_400_not_a_500(api):
+    response = api("auditor").get("/api/v1/cases/?status=%25s%25d")
+    assert response.status_code == 400
+    assert "%s%d" in response.json()["errors"]["status"][0]
+
+
 def test_updated_since_with_any_offset_is_normalised_to_utc(api):
     case = Case.objects.get(case_id="JA-P-SAA")
     at = case.updated_at.astimezone(dt.timezone(dt.timedelta(hours=-11)))
