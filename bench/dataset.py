@@ -18,27 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from bench.stories import Actors, Ids, StoryTeller
+from bench.stories import CASE_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, NOTIFICATION_COLUMNS, Actors, Ids, StoryTeller
 
 GENERATOR_VERSION = 1
-CASE_COLUMNS = (
-    "id", "case_id", "purchaser_id", "implementing_agency_id", "title", "description", "notes", "status",
-    "lor_date", "lor_received_on", "offer_expires_on", "notification_id", "total_value", "mde_value",
-    "design_construction_value", "created_by_id", "created_at", "updated_at", "version",
-)  # fmt: skip
-LINE_COLUMNS = (
-    "id", "case_id", "line_number", "category", "description", "masl", "quantity", "unit_of_issue", "unit_cost",
-    "is_mde", "is_sme", "review_status", "created_by_id", "updated_by_id", "created_at", "updated_at", "removed_at",
-    "version",
-)  # fmt: skip
-EVENT_COLUMNS = (
-    "id", "case_id", "line_item_id", "seq", "action", "from_status", "to_status", "actor_id", "actor_name",
-    "comment", "occurred_at", "content_digest", "prev_hash", "hash", "txid",
-)  # fmt: skip
-NOTIFICATION_COLUMNS = (
-    "id", "transmittal_number", "purchaser_id", "notified_on", "mde_value", "total_value", "description", "emergency",
-    "created_at",
-)  # fmt: skip
 TABLES = ("cases_case", "cases_lineitem", "cases_approvalevent", "cases_congressionalnotification")
 
 # Users of the stories and of the benchmark's tokens: (username, role, purchaser).
@@ -177,7 +159,9 @@ def next_ids(url: str) -> Ids:
             case=conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_case").fetchone()[0],
             line=conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_lineitem").fetchone()[0],
             event=conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_approvalevent").fetchone()[0],
-            notification=conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cases_congressionalnotification").fetchone()[0],
+            notification=conn.execute(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM cases_congressionalnotification"
+            ).fetchone()[0],
         )
         rows = conn.execute("SELECT purchaser_id, implementing_agency_id, COUNT(*) FROM cases_case GROUP BY 1, 2")
         ids.designators = {(p, a): n for p, a, n in rows}
@@ -218,10 +202,13 @@ def load(url: str, *, cases: int, seed: int, actors: Actors, purchaser=None, sta
             if done % 500 == 0 or done == cases:
                 progress.update(done)
         progress.close()
-    with _loading_session(url) as conn, conn.cursor() as cursor:
-        with _copy(cursor, "cases_congressionalnotification", NOTIFICATION_COLUMNS) as copy:
-            for row in notifications:
-                copy.write_row(row)
+    with (
+        _loading_session(url) as conn,
+        conn.cursor() as cursor,
+        _copy(cursor, "cases_congressionalnotification", NOTIFICATION_COLUMNS) as copy,
+    ):
+        for row in notifications:
+            copy.write_row(row)
     with _connect(url) as conn:
         conn.execute(TOTALS_SQL, {"first": first_case})
         for table in TABLES:

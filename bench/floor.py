@@ -164,11 +164,17 @@ def case_page(environ, params: dict, digest: str):
         keyset, args = KEYSET, {"at": dt.datetime.fromisoformat(at), "id": pk}
     row = _db().execute(CASE_PAGE.format(keyset=keyset), {"digest": digest, "size": size, **args}).fetchone()
     results, first_at, first_id, last_at, last_id, more = row
-    next_url = _link(environ, params, cursor=_cursor(["n", "-updated_at", last_at.isoformat(), last_id])) if more else None
+    next_url = (
+        _link(environ, params, cursor=_cursor(["n", "-updated_at", last_at.isoformat(), last_id])) if more else None
+    )
     previous = None
     if params.get("cursor") and first_at is not None:
         previous = _link(environ, params, cursor=_cursor(["p", "-updated_at", first_at.isoformat(), first_id]))
-    body = b'{"next":%b,"previous":%b,"results":%b}' % (orjson.dumps(next_url), orjson.dumps(previous), results.encode())
+    body = b'{"next":%b,"previous":%b,"results":%b}' % (
+        orjson.dumps(next_url),
+        orjson.dumps(previous),
+        results.encode(),
+    )
     return 200, body, {}
 
 

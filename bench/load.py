@@ -41,7 +41,7 @@ def find_wrk(install: bool) -> str | None:
     if shutil.which("apt-get"):
         print("bench: wrk is missing; trying apt-get install -y wrk ...", flush=True)
         apt = ["apt-get", "install", "-y", "-q", "wrk"]
-        subprocess.run(apt, capture_output=True, timeout=300, check=False)  # noqa: S603 - fixed command
+        subprocess.run(apt, capture_output=True, timeout=300, check=False)
     return shutil.which("wrk")
 
 
@@ -104,7 +104,15 @@ class Load:
         return _python_load(base_url, requests, seconds, self.connections)
 
     def _wrk(self, base_url: str, requests, seconds: float) -> Result:
-        command = [self.wrk, "-t1", f"-c{self.connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "30s"]
+        command = [
+            self.wrk,
+            "-t1",
+            f"-c{self.connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "--timeout",
+            "30s",
+        ]
         with tempfile.TemporaryDirectory() as folder:
             if isinstance(requests, list):
                 script = Path(folder) / "requests.lua"
@@ -114,7 +122,7 @@ class Load:
                 for name, value in requests.headers:
                     command += ["-H", f"{name}: {value}"]
                 command.append(base_url + requests.path)
-            done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)  # noqa: S603
+            done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
         return parse_wrk(done.stdout)
 
 

@@ -87,7 +87,7 @@ def table(r: dict) -> str:
         f"FMS Records benchmark: {d['cases']:,} cases, {d['lines']:,} lines, {d['events']:,} events "
         f"(database {d['database']}, {'reused' if d['reused'] else 'built now'})",
         f"{r['config']['rounds']} rounds x {r['config']['seconds_per_side']:g}s per side, {r['config']['load_tool']}, "
-        f"{r['config']['connections']} connections; requests/s are medians over rounds, ratios medians of per-round ratios",
+        f"{r['config']['connections']} connections; req/s: medians over rounds; ratios: medians of per-round ratios",
         "",
         f"{'request (client JA token)':<34}{'ours req/s':>11}{'floor req/s':>13}{'ratio':>8}{'ours p99':>10}"
         f"{'floor p99':>11}{'queries':>9}",

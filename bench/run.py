@@ -4,6 +4,7 @@ import argparse
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -38,7 +39,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def with_database(argv: list[str]) -> int:
     """No DATABASE_URL: run again under tools/devdb.py, which starts (and stops) the embedded server."""
     command = [sys.executable, str(ROOT / "tools" / "devdb.py"), "--", sys.executable, "-m", "bench", *argv]
-    return os.spawnv(os.P_WAIT, sys.executable, command)  # noqa: S606 - our own command
+    return subprocess.run(command, check=False).returncode
 
 
 def step(text: str) -> None:
@@ -110,7 +111,9 @@ def approve_pool(url: str, actors, size: int, tokens: dict[str, str], seed: int)
     if len(rows) < size:
         extra = (size - len(rows)) // 3 + 10  # a case in write has ~3 submitted lines
         step(f"topping up the pool of submitted lines: {extra} new cases of purchaser NS")
-        dataset.load(url, cases=extra, seed=seed + len(rows), actors=actors, purchaser="NS", status="write", label="pool")
+        dataset.load(
+            url, cases=extra, seed=seed + len(rows), actors=actors, purchaser="NS", status="write", label="pool"
+        )
         with psycopg.connect(url) as conn:
             rows = conn.execute(query, {"reviewers": reviewers, "size": size}).fetchall()
     return [
@@ -238,7 +241,9 @@ def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str,
         "deep_vs_first_page": ((ours.url, deep), (ours.url, first)),
         "floor_deep_vs_first_page": ((floor.url, deep), (floor.url, first)),
     }
-    step(f"{args.rounds} alternating rounds x {args.duration:g}s per side ({load.tool}, {args.connections} connections)")
+    step(
+        f"{args.rounds} alternating rounds x {args.duration:g}s per side ({load.tool}, {args.connections} connections)"
+    )
     out["throughput"] = compare(load, pairs, args.rounds, args.duration)
     out["rss_mb"] = {"ours_after_load": ours.worker_rss_mb(), "floor_after_load": floor.worker_rss_mb()}
 

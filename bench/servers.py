@@ -70,7 +70,7 @@ def start(name: str, app: str, port: int, env: dict[str, str], log_dir: Path, wo
         "--log-level", "warning",
     ]  # fmt: skip
     with log.open("w") as output:
-        process = subprocess.Popen(  # noqa: S603 - our own command line
+        process = subprocess.Popen(
             command, cwd=ROOT, env={**os.environ, **env}, stdout=output, stderr=subprocess.STDOUT
         )
     server = Server(name, port, process, log)
@@ -79,7 +79,7 @@ def start(name: str, app: str, port: int, env: dict[str, str], log_dir: Path, wo
         if process.poll() is not None:
             raise SystemExit(f"bench: {name} exited at start; see {log}:\n{log.read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(f"{server.url}/healthz", timeout=2) as response:
                 if response.status == 200 and len(server.workers()) == workers:
                     return server
         except OSError:
