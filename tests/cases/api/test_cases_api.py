@@ -103,6 +103,10 @@ def test_an_unknown_filter_value_with_a_percent_sign_is_a_400_not_a_500(api):
     assert "%s%d" in response.json()["errors"]["status"][0]
 
 
+def test_a_key_beyond_the_column_range_is_a_404(api):
+    assert api("client_ja").get("/api/v1/notifications/999999999999999999999999999999/").status_code == 404
+
+
 def test_updated_since_with_any_offset_is_normalised_to_utc(api):
     case = Case.objects.get(case_id="JA-P-SAA")
     at = case.updated_at.astimezone(dt.timezone(dt.timedelta(hours=-11)))
