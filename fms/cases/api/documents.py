@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+import psycopg
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
@@ -208,9 +209,29 @@ class Document:
             picker, picker_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:  # e.g. queryset.none(), or a key out of the column's range
             return []
-        with connection.cursor() as cursor:
+        with _prepared_cursor() as cursor:
             cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
             return cursor.fetchall()
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds parameters on the server and prepares the statement (psycopg keeps it per connection by text)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor.
+
+    Planning a document query took PostgreSQL longer than running it; a prepared statement is
+    planned once per connection. Only documents use this: the rest of Django binds parameters on
+    the client (pghistory and pgtrigger send several commands at once, which a prepared statement
+    refuses).
+    """
+    connection.ensure_connection()
+    raw = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
 
 def documents(queryset: QuerySet, document: Document, *extra: str) -> list[tuple]:

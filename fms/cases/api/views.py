@@ -19,6 +19,7 @@ from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
 from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
 from fms.core.api.conditional import etag, expected_version, not_modified
+from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
@@ -163,6 +164,7 @@ def _expand_lines(request) -> bool:
 
 class ScopedViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer]
+    filter_backends = [FilterBackend]
     metadata_class = None  # OPTIONS is not part of the API: 405
     csv_actions: tuple[str, ...] = ()
 
