@@ -4,7 +4,8 @@
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +18,7 @@ from fms.cases.api import documents as docs
 from fms.cases.api import serializers as s
 from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
-from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import ApprovalEvent, Case, ImplementingAgency, LineItem, Purchaser
 from fms.core.api.conditional import etag, expected_version, not_modified
 from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
@@ -435,6 +436,14 @@ def _parse_after(raw: str | None) -> tuple[int, int]:
     return int(txid), int(event_id)
 
 
+def _after(txid: int, event_id: int) -> RawSQL:
+    """(txid, id) > (cursor) as a row comparison, which PostgreSQL walks as a range of the (txid, id)
+    index. `txid > t OR (txid = t AND id > e)` scanned and dropped every earlier event of transaction
+    t first: all of them after a bulk import in one transaction (450 ms at 900,000 events)."""
+    table = connection.ops.quote_name(ApprovalEvent._meta.db_table)
+    return RawSQL(f"({table}.txid, {table}.id) > (%s, %s)", [txid, event_id], output_field=BooleanField())  # noqa: S611
+
+
 class EventFeedViewSet(ScopedViewSet):
     """Every event the caller may see, in the order of the transactions that wrote them.
 
@@ -453,7 +462,7 @@ class EventFeedViewSet(ScopedViewSet):
         settled = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
         queryset = (
             self.filter_queryset(self.get_queryset())
-            .filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=event_id), txid__gte=txid, txid__lt=settled)
+            .filter(_after(txid, event_id), txid__lt=settled)
             .order_by("txid", "id")[: page_size(request)]
         )
         rows = docs.documents(queryset, docs.EVENT, "txid", "id")
