@@ -113,7 +113,7 @@ page AS (
     LEFT JOIN cases_lineitem l ON l.id = e.line_item_id
     JOIN accounts_user a ON a.id = e.actor_id
     WHERE c.purchaser_id = (SELECT purchaser_id FROM scope)
-      AND e.txid >= %(txid)s AND (e.txid > %(txid)s OR (e.txid = %(txid)s AND e.id > %(id)s))
+      AND (e.txid, e.id) > (%(txid)s, %(id)s)
       AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
     ORDER BY e.txid, e.id
     LIMIT %(size)s

@@ -112,6 +112,8 @@ def table(r: dict) -> str:
         f" of {walk['pages']}; first page in the second column)",
         f"{'deep page vs first (floor)':<34}{floor_deep['median_rps_a']:>11.0f}{floor_deep['median_rps_b']:>13.0f}"
         f"{floor_deep['median_ratio']:>8.2f}",
+        f"{'feed 90% deep vs first (ours)':<34}{t['feed_deep_vs_first_page']['median_rps_a']:>11.0f}"
+        f"{t['feed_deep_vs_first_page']['median_rps_b']:>13.0f}{t['feed_deep_vs_first_page']['median_ratio']:>8.2f}",
         f"{'line approve (ours only)':<34}{r['approve']['rps']:>11.0f}{'':>13}{'':>8}{r['approve']['p99_ms']:>8.1f}ms"
         f"{'':>11}{q.get('line_approve', '-'):>9}   ({r['approve']['requests']} approvals, "
         f"{r['approve']['errors']} errors)",

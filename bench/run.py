@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     step("counting SQL queries per request (Django test client)")
     results["queries"] = measure.query_counts(tokens, detail_id, pool.pop())
     results["queries"]["floor_any_request"] = 1
+    feed_deep = feed_cursor_at(env["DATABASE_URL"], "JA", 0.9)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     ports = servers.free_ports(2)
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         floor = servers.start("floor", "bench.floor:application", ports[1], env, RESULTS)
         try:
-            results.update(measure_servers(args, load, ours, floor, tokens, detail_id, pool))
+            results.update(measure_servers(args, load, ours, floor, tokens, detail_id, feed_deep, pool))
         finally:
             floor.stop()
     finally:
@@ -220,7 +221,19 @@ def first_case_of(url: str, purchaser: str) -> str:
         return conn.execute(query, [purchaser]).fetchone()[0]
 
 
-def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str, pool: list[Request]) -> dict:
+def feed_cursor_at(url: str, purchaser: str, depth: float) -> str:
+    """The feed cursor `depth` of the way through a purchaser's events (as a client would hold it)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        visible = "FROM cases_approvalevent e JOIN cases_case c ON c.id = e.case_id WHERE c.purchaser_id = %s"
+        count = conn.execute(f"SELECT COUNT(*) {visible}", [purchaser]).fetchone()[0]
+        query = f"SELECT e.txid, e.id {visible} ORDER BY e.txid, e.id OFFSET %s LIMIT 1"
+        txid, event_id = conn.execute(query, [purchaser, int(count * depth)]).fetchone()
+        return f"{txid}.{event_id}"
+
+
+def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str, after: str, pool: list) -> dict:
     client = measure.bearer(tokens["client_ja"])
     out: dict = {}
     step("checking that the floor answers with the product's documents")
@@ -231,8 +244,9 @@ def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str,
     deep = Request("GET", out["walk"]["deep_path"], client)
     detail = Request("GET", f"/api/v1/cases/{detail_id}/", client)
     feed = Request("GET", measure.FEED, client)
+    feed_deep = Request("GET", f"{measure.FEED}?after={after}", client)
     for server in (ours, floor):  # warm both: connections, caches
-        for request in (first, deep, detail, feed):
+        for request in (first, deep, detail, feed, feed_deep):
             load.run(server.url, request, 1)
     pairs = {
         "case_list": ((ours.url, first), (floor.url, first)),
@@ -240,6 +254,7 @@ def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str,
         "event_feed": ((ours.url, feed), (floor.url, feed)),
         "deep_vs_first_page": ((ours.url, deep), (ours.url, first)),
         "floor_deep_vs_first_page": ((floor.url, deep), (floor.url, first)),
+        "feed_deep_vs_first_page": ((ours.url, feed_deep), (ours.url, feed)),
     }
     step(
         f"{args.rounds} alternating rounds x {args.duration:g}s per side ({load.tool}, {args.connections} connections)"
