@@ -40,8 +40,10 @@ def find_wrk(install: bool) -> str | None:
         return shutil.which("wrk")
     if shutil.which("apt-get"):
         print("bench: wrk is missing; trying apt-get install -y wrk ...", flush=True)
-        apt = ["apt-get", "install", "-y", "-q", "wrk"]
-        subprocess.run(apt, capture_output=True, timeout=300, check=False)
+        install = ["apt-get", "install", "-y", "-q", "wrk"]
+        if subprocess.run(install, capture_output=True, timeout=300, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], capture_output=True, timeout=300, check=False)
+            subprocess.run(install, capture_output=True, timeout=300, check=False)
     return shutil.which("wrk")
 
 
