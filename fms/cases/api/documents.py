@@ -230,6 +230,10 @@ def _prepared_cursor():
     refuses).
     """
     connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns preparing off for the connection; its own cursors bind on the client, which
+        # never prepares, so this enables it for document cursors only.
+        connection.connection.prepare_threshold = 0
     raw = _PreparingCursor(connection.connection)
     return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
 
