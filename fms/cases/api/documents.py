@@ -198,7 +198,7 @@ class Document:
         sql, params = rendered.query.sql_with_params()
         before, _, after = sql.partition(_ROWS)
         placeholders = before.replace("%%", "").count("%s")
-        if not after or before.count("%s") + after.count("%s") != len(params):
+        if not after or placeholders + after.replace("%%", "").count("%s") != len(params):
             raise RuntimeError(f"cannot place the row picker in the SQL of {self.model.__name__} documents")
         return before, after, tuple(params), placeholders
 
