@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     data, env = prepare(args)
     actors = env.pop("_actors")
     results["dataset"] = data
+    results["machine"]["postgresql"] = server_version(env["DATABASE_URL"])
     wrk = None if args.python_load else find_wrk(install=not args.no_install)
     load = Load(wrk, args.connections)
     results["config"] = {
@@ -219,6 +220,13 @@ def first_case_of(url: str, purchaser: str) -> str:
     with psycopg.connect(url) as conn:
         query = "SELECT case_id FROM cases_case WHERE purchaser_id = %s ORDER BY updated_at DESC, id DESC LIMIT 1"
         return conn.execute(query, [purchaser]).fetchone()[0]
+
+
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
 
 
 def feed_cursor_at(url: str, purchaser: str, depth: float) -> str:
