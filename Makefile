@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 WITH_DB := $(PY) tools/devdb.py --
 PORT ?= 8000
 
-.PHONY: help venv run test reliability lint browser format manage db-stop clean
+.PHONY: help venv run test reliability lint browser format manage db-stop clean bench bench-small
 
 help:
 	@echo "make run      serve the app with demo data on http://127.0.0.1:$(PORT)"
@@ -16,6 +16,8 @@ help:
 	@echo "make format   format the code with ruff"
 	@echo "make manage ARGS='...'   run a manage.py command against the database"
 	@echo "make db-stop  stop an embedded PostgreSQL left running"
+	@echo "make bench    benchmark against the raw-SQL floor (100,000 cases); make bench SMALL=1 or make bench-small"
+	@echo "              for 10,000 cases; options through ARGS='--rounds 3 ...' (see bench/README.md)"
 
 venv:
 	@tools/venv
@@ -53,6 +55,13 @@ format: venv
 
 manage: venv
 	@DEBUG=$${DEBUG:-1} $(WITH_DB) $(PY) manage.py $(ARGS)
+
+# Its own database on the same server (fms_bench, fms_bench_small), built on first use and reused.
+bench: venv
+	$(WITH_DB) $(PY) -m bench $(if $(SMALL),--small) $(ARGS)
+
+bench-small:
+	@$(MAKE) --no-print-directory bench SMALL=1
 
 db-stop: venv
 	$(PY) tools/devdb.py --stop

@@ -1,17 +1,37 @@
 """API documents built by PostgreSQL: one JSON text per record, nested lines included.
 
-Reads do not build model instances or serializer trees: the query that selects the (already
-scoped) rows also renders them, with money as strings ("133300000.00"), dates in ISO 8601 and
-times in UTC. The field sets here are the contract of DESIGN §3; tests hold them equal to the
-schema serializers in serializers.py.
+Reads do not build model instances or serializer trees: one statement picks the (already
+scoped, filtered and paged) rows and renders them, with money as strings ("133300000.00"), dates
+in ISO 8601 and times in UTC. The field sets here are the contract of DESIGN §3; tests hold them
+equal to the schema serializers in serializers.py.
+
+Compiling a document's forty-odd expressions with the ORM cost more than PostgreSQL took to run
+the query (the benchmark, bench/README.md), so each document's SQL is compiled once per process
+and ordering; per request only the small query that picks the rows is compiled, and goes inside.
 """
 
 import re
+from collections.abc import Callable
+from functools import cache
 
-from django.db.models import Aggregate, Expression, F, Func, JSONField, OuterRef, QuerySet, Subquery, TextField
+import psycopg
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Expression,
+    F,
+    Func,
+    JSONField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+)
 from django.db.models.functions import Cast, Coalesce
 
-from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
 from fms.cases.selectors import (
     formal_review_days_expression,
     notification_required_expression,
@@ -154,10 +174,77 @@ def notification_document() -> JSONBuild:
     )
 
 
-def documents(queryset: QuerySet, document: JSONBuild, *extra: str) -> list[tuple]:
+_ROWS = "ARRAY(/* the rows the request picked */)"
+
+
+class Document:
+    """A document of one model whose SQL the ORM compiles once per (extra columns, ordering)."""
+
+    def __init__(self, model: type[Model], build: Callable[[], JSONBuild]):
+        self.model, self.build = model, build
+        self.template = cache(self._template)
+
+    def _template(self, extra: tuple[str, ...], ordering: tuple[str, ...]) -> tuple[str, str, tuple, int]:
+        """(SQL before the row picker, SQL after it, parameters, how many parameters come before it)."""
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        picked = f"{quote(meta.db_table)}.{quote(meta.pk.column)} = ANY({_ROWS})"
+        rendered = (
+            self.model._default_manager.annotate(doc=as_text(self.build()))
+            .extra(where=[picked])  # noqa: S610 - a constant clause, replaced per request by the picking query
+            .order_by(*ordering)
+            .values_list("doc", *extra)
+        )
+        sql, params = rendered.query.sql_with_params()
+        before, _, after = sql.partition(_ROWS)
+        placeholders = before.replace("%%", "").count("%s")
+        if not after or placeholders + after.replace("%%", "").count("%s") != len(params):
+            raise RuntimeError(f"cannot place the row picker in the SQL of {self.model.__name__} documents")
+        return before, after, tuple(params), placeholders
+
+    def rows(self, queryset: QuerySet, extra: tuple[str, ...]) -> list[tuple]:
+        """(json text, *extra columns) for each row of an ordered (sliced), scoped queryset, in one statement."""
+        before, after, params, split = self.template(extra, tuple(queryset.query.order_by))
+        try:
+            picker, picker_params = queryset.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. queryset.none(), or a key out of the column's range
+            return []
+        with _prepared_cursor() as cursor:
+            cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
+            return cursor.fetchall()
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds parameters on the server and prepares the statement (psycopg keeps it per connection by text)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def _prepared_cursor():
+    """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor.
+
+    Planning a document query took PostgreSQL longer than running it; a prepared statement is
+    planned once per connection. Only documents use this: the rest of Django binds parameters on
+    the client (pghistory and pgtrigger send several commands at once, which a prepared statement
+    refuses).
+    """
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Django turns preparing off for the connection; its own cursors bind on the client, which
+        # never prepares, so this enables it for document cursors only.
+        connection.connection.prepare_threshold = 0
+    raw = _PreparingCursor(connection.connection)
+    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+
+
+def documents(queryset: QuerySet, document: Document, *extra: str) -> list[tuple]:
     """(json text, *extra columns) for each row of an ordered, scoped queryset."""
-    return list(queryset.annotate(doc=as_text(document)).values_list("doc", *extra))
+    return document.rows(queryset, extra)
 
 
-def events_documents(queryset: QuerySet[ApprovalEvent], *extra: str) -> list[tuple]:
-    return documents(queryset, event_document(), *extra)
+CASE = Document(Case, lambda: case_document(with_lines=False))
+CASE_WITH_LINES = Document(Case, lambda: case_document(with_lines=True))
+LINE = Document(LineItem, line_document)
+EVENT = Document(ApprovalEvent, event_document)
+NOTIFICATION = Document(CongressionalNotification, notification_document)

@@ -4,7 +4,8 @@
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -17,8 +18,9 @@ from fms.cases.api import documents as docs
 from fms.cases.api import serializers as s
 from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
-from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import ApprovalEvent, Case, ImplementingAgency, LineItem, Purchaser
 from fms.core.api.conditional import etag, expected_version, not_modified
+from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
@@ -68,7 +70,9 @@ def _key(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _paged(request, queryset: QuerySet, document, orderings: dict[str, Ordering], default: str) -> HttpResponse:
+def _paged(
+    request, queryset: QuerySet, document: docs.Document, orderings: dict[str, Ordering], default: str
+) -> HttpResponse:
     """One keyset page of `queryset` rendered by PostgreSQL: a constant number of queries."""
     page = KeysetPage.from_request(request, orderings, default)
     fields = page.ordering.fields
@@ -164,6 +168,7 @@ def _expand_lines(request) -> bool:
 
 class ScopedViewSet(viewsets.GenericViewSet):
     renderer_classes = [JSONRenderer]
+    filter_backends = [FilterBackend]
     metadata_class = None  # OPTIONS is not part of the API: 405
     csv_actions: tuple[str, ...] = ()
 
@@ -191,7 +196,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
     def case_response(self, case_id: str, status: int = 200, **headers) -> HttpResponse:
         rows = docs.documents(
             selectors.case_queryset_for(self.request.user).filter(case_id=case_id),
-            docs.case_document(with_lines=True),
+            docs.CASE_WITH_LINES,
             "version",
         )
         if not rows:
@@ -224,7 +229,9 @@ class CaseViewSet(ScopedViewSet):
                 columns = [(f"case_{n}", f"case__{src}") for n, src in CASE_CSV[:5]] + LINE_CSV
                 return _csv_of(lines, columns, ["case__case_id", "line_number"], "case-lines.csv")
             return _csv_of(queryset, CASE_CSV, ["case_id"], "cases.csv")
-        return _paged(request, queryset, docs.case_document(with_lines=with_lines), CASE_ORDERINGS, "-updated_at")
+        return _paged(
+            request, queryset, docs.CASE_WITH_LINES if with_lines else docs.CASE, CASE_ORDERINGS, "-updated_at"
+        )
 
     @extend_schema(
         parameters=[CASE_ID], responses={200: s.CaseDetailSerializer, 304: OpenApiResponse(description="Not modified")}
@@ -323,7 +330,7 @@ class LineItemViewSet(ScopedViewSet):
         return found
 
     def line_response(self, line: LineItem, status: int = 200, **headers) -> HttpResponse:
-        rows = docs.documents(self.get_queryset().filter(pk=line.pk), docs.line_document(), "version")
+        rows = docs.documents(self.get_queryset().filter(pk=line.pk), docs.LINE, "version")
         if not rows:
             raise NotFound("No such line.")
         body, version = rows[0]
@@ -341,7 +348,7 @@ class LineItemViewSet(ScopedViewSet):
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
         if _wants_csv(request):
             return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
-        return _paged(request, queryset, docs.line_document(), LINE_ORDERINGS, "line_number")
+        return _paged(request, queryset, docs.LINE, LINE_ORDERINGS, "line_number")
 
     @extend_schema(
         request=s.LineWriteSerializer, responses={201: s.LineItemSerializer}, parameters=[CASE_ID, IDEMPOTENCY_KEY]
@@ -423,7 +430,7 @@ class CaseEventViewSet(ScopedViewSet):
     def list(self, request, case_id: str):
         case = self.case(case_id)
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
-        return _paged(request, queryset, docs.event_document(), EVENT_ORDERINGS, "seq")
+        return _paged(request, queryset, docs.EVENT, EVENT_ORDERINGS, "seq")
 
 
 def _parse_after(raw: str | None) -> tuple[int, int]:
@@ -433,6 +440,14 @@ def _parse_after(raw: str | None) -> tuple[int, int]:
     if not (txid.isdigit() and event_id.isdigit()) or len(raw) > 40:
         raise ValidationError({"after": ["Use the `next` value of a previous response."]})
     return int(txid), int(event_id)
+
+
+def _after(txid: int, event_id: int) -> RawSQL:
+    """(txid, id) > (cursor) as a row comparison, which PostgreSQL walks as a range of the (txid, id)
+    index. `txid > t OR (txid = t AND id > e)` scanned and dropped every earlier event of transaction
+    t first: all of them after a bulk import in one transaction (450 ms at 900,000 events)."""
+    table = connection.ops.quote_name(ApprovalEvent._meta.db_table)
+    return RawSQL(f"({table}.txid, {table}.id) > (%s, %s)", [txid, event_id], output_field=BooleanField())  # noqa: S611
 
 
 class EventFeedViewSet(ScopedViewSet):
@@ -453,10 +468,10 @@ class EventFeedViewSet(ScopedViewSet):
         settled = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
         queryset = (
             self.filter_queryset(self.get_queryset())
-            .filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=event_id), txid__gte=txid, txid__lt=settled)
+            .filter(_after(txid, event_id), txid__lt=settled)
             .order_by("txid", "id")[: page_size(request)]
         )
-        rows = docs.events_documents(queryset, "txid", "id")
+        rows = docs.documents(queryset, docs.EVENT, "txid", "id")
         cursor = f"{rows[-1][1]}.{rows[-1][2]}" if rows else f"{txid}.{event_id}"
         params = request.query_params.copy()
         params["after"] = cursor
@@ -496,7 +511,7 @@ class NotificationViewSet(ScopedViewSet):
         return selectors.notification_queryset_for(self.request.user)
 
     def notification_response(self, pk: int, status: int = 200, **headers) -> HttpResponse:
-        rows = docs.documents(self.get_queryset().filter(pk=pk), docs.notification_document())
+        rows = docs.documents(self.get_queryset().filter(pk=pk), docs.NOTIFICATION)
         if not rows:
             raise NotFound("No such notification.")
         return _json(rows[0][0].encode(), status, **headers)
@@ -504,7 +519,7 @@ class NotificationViewSet(ScopedViewSet):
     @extend_schema(parameters=[CURSOR, PAGE_SIZE], responses={200: s.NotificationPageSerializer})
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        return _paged(request, queryset, docs.notification_document(), NOTIFICATION_ORDERINGS, "-id")
+        return _paged(request, queryset, docs.NOTIFICATION, NOTIFICATION_ORDERINGS, "-id")
 
     @extend_schema(responses={200: s.NotificationSerializer})
     def retrieve(self, request, pk: str):

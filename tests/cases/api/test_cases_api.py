@@ -118,6 +118,10 @@ def test_bad_query_parameters_are_400_naming_the_parameter(api, query, field):
     assert field in response.json()["errors"]
 
 
+def test_a_key_beyond_the_column_range_is_a_404(api):
+    assert api("client_ja").get("/api/v1/notifications/999999999999999999999999999999/").status_code == 404
+
+
 def test_updated_since_with_any_offset_is_normalised_to_utc(api):
     case = Case.objects.get(case_id="JA-P-SAA")
     at = case.updated_at.astimezone(dt.timezone(dt.timedelta(hours=-11)))

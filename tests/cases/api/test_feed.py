@@ -49,6 +49,19 @@ class EventFeedTest(CommittedTestCase):
         assert ids == [ApprovalEvent.objects.filter(case=self.japan).latest("id").id]
         assert self.poll(cursor) == ([], cursor)
 
+    def test_the_events_of_one_transaction_are_handed_out_one_by_one(self):
+        _, cursor = self.poll(None)
+        with transaction.atomic():
+            for line in lines_of(self.japan):
+                services.line_item_submit(actor=self.officer, line=line)
+        written = ApprovalEvent.objects.filter(case=self.japan, action="submit").order_by("id")
+        assert written.values("txid").distinct().count() == 1
+        seen = []
+        for _ in range(4):
+            ids, cursor = self.poll(cursor, page_size=1)
+            seen += ids
+        assert seen == list(written.values_list("id", flat=True))
+
     def test_an_event_committed_late_is_not_skipped(self):
         _, cursor = self.poll(None)
         written, release = threading.Event(), threading.Event()

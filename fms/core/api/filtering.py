@@ -1,0 +1,14 @@
+"""django-filter for the API, without its cost on requests that filter nothing."""
+
+from django_filters.rest_framework import DjangoFilterBackend
+
+
+class FilterBackend(DjangoFilterBackend):
+    """Skips building and validating the FilterSet (a form) when the query string names none of its
+    filters: it would change nothing, and it cost about as much as the rest of a list request."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not filterset_class.base_filters.keys() & request.query_params.keys():
+            return queryset
+        return super().filter_queryset(request, queryset, view)
