@@ -4,9 +4,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fms.accounts.models import ApiToken, User
@@ -83,17 +84,41 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     return token
 
 
+@cache
+def _token_lookup() -> tuple[str, list[str], list[str]]:
+    """The SQL that finds an active token with its user, written once from the models' fields.
+
+    Every API request runs it: built by the ORM, compiling it cost more than PostgreSQL took to
+    answer it (bench/README.md).
+    """
+    token_fields = [field.attname for field in ApiToken._meta.concrete_fields]
+    user_fields = [field.attname for field in User._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    user_column = ApiToken._meta.get_field("user").column
+    columns = [f"t.{quote(ApiToken._meta.get_field(name).column)}" for name in token_fields]
+    columns += [f"u.{quote(User._meta.get_field(name).column)}" for name in user_fields]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(ApiToken._meta.db_table)} t "  # noqa: S608 - names from models
+        f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote(user_column)} "
+        "WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+    )
+    return sql, token_fields, user_fields
+
+
 def token_for_secret(secret: str) -> ApiToken | None:
-    """The active token for a presented secret, or None. Records use at most once a minute."""
+    """The active token for a presented secret, with its user, or None. Records use at most once a minute."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
     now = timezone.now()
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(secret), revoked_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+    sql, token_fields, user_fields = _token_lookup()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_digest(secret), now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = ApiToken.from_db(connection.alias, token_fields, row[: len(token_fields)])
+    token.user = User.from_db(connection.alias, user_fields, row[len(token_fields) :])
+    if not token.user.is_active:
         return None
     if token.purchaser_id != token.user.purchaser_id:
         return None  # the user's purchaser changed since the token was issued: it no longer fits
