@@ -144,15 +144,17 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
     }
 )
 
-# The cache holds the rate-limit counters, shared by every gunicorn worker: Redis when REDIS_URL is
-# set, otherwise a table in PostgreSQL (created by the migration core.0002_cache_table).
+# Django's cache, shared by every gunicorn worker: Redis when REDIS_URL is set, otherwise a table in
+# PostgreSQL (created by the migration core.0002_cache_table). Rate-limit counters use Redis too
+# when it is set (fms/core/api/throttling.py), or an unlogged table of their own.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "fms")  # separates deployments sharing one Redis
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fms"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "fms_cache"}
@@ -320,8 +322,9 @@ IDEMPOTENCY_KEY_TTL_HOURS = 24
 IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)
 # Request bodies: larger ones get 413 problem+json.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_BODY_BYTES", 1024 * 1024)
-# Requests per API token and per signed-in (session) user, counted in the shared cache so the limit
-# holds across gunicorn workers. Over it: 429 problem+json with Retry-After. `off` disables one.
+# Requests per API token and per signed-in (session) user, counted atomically where every gunicorn
+# worker sees the same count (Redis or PostgreSQL), so the limit holds for the whole server. Over it:
+# 429 problem+json with Retry-After. `off` disables one.
 API_RATE_LIMITS = {
     "token": env_rate("RATE_LIMIT_TOKEN", "600/min"),
     "session": env_rate("RATE_LIMIT_SESSION", "600/min"),

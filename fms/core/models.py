@@ -31,3 +31,17 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.state})"
+
+
+class RateCounter(models.Model):
+    """Requests counted against one rate limit (a token's, a user's) in its current window.
+
+    Written by fms.core.api.throttling with one UPSERT per request; the table is unlogged.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_started = models.DateTimeField()
+    hits = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits} since {self.window_started:%H:%M:%S}"

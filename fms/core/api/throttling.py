@@ -1,44 +1,96 @@
-"""Request rate limits per API token and per signed-in user, with DRF's throttles.
+"""Request rate limits per API token and per signed-in user.
 
-The counters live in Django's default cache (Redis, or the database cache table), which every
-gunicorn worker shares, so a limit holds for the whole server, not per process. The rates are read
-from `settings.API_RATE_LIMITS` on each request (DRF would freeze them at import), so tests and
-operators can change them. An exceeded limit raises Throttled: 429 problem+json with Retry-After.
+A limit such as `600/min` allows that many requests in a window that opens with the first request
+and lasts the period. The counter is shared by every gunicorn worker and counted atomically: in
+Redis when REDIS_URL is set (INCR), otherwise in PostgreSQL with one UPSERT statement per request
+(a table of counters, unlogged: losing them in a crash only resets the windows). The rates are
+read from `settings.API_RATE_LIMITS` on each request, so tests and operators can change them. An
+exceeded limit raises Throttled: 429 problem+json with Retry-After.
 """
 
+import math
+from functools import cache
+
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+from django.db import connection
+from rest_framework.throttling import BaseThrottle
+
+from fms.core.models import RateCounter
+
+PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+_UPSERT = """
+    INSERT INTO {table} (key, window_started, hits) VALUES (%(key)s, clock_timestamp(), 1)
+    ON CONFLICT (key) DO UPDATE SET
+        hits = CASE WHEN {table}.window_started <= clock_timestamp() - %(period)s * interval '1 second'
+                    THEN 1 ELSE {table}.hits + 1 END,
+        window_started = CASE WHEN {table}.window_started <= clock_timestamp() - %(period)s * interval '1 second'
+                              THEN clock_timestamp() ELSE {table}.window_started END
+    RETURNING hits, EXTRACT(EPOCH FROM {table}.window_started + %(period)s * interval '1 second' - clock_timestamp())
+"""
 
 
-class _SettingsRateThrottle(SimpleRateThrottle):
-    def get_rate(self):
-        return settings.API_RATE_LIMITS.get(self.scope)
-
-    def allow_request(self, request, view):
-        # DRF parses the rate in __init__; parse it again so a changed setting applies at once.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "600/min" -> (600 requests, 60 seconds)."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period]
 
 
-class TokenRateThrottle(_SettingsRateThrottle):
+@cache
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def hit(key: str, period: int) -> tuple[int, float]:
+    """Count one request against `key`; return (requests in the current window, seconds it has left)."""
+    if settings.REDIS_URL:
+        pipe = _redis().pipeline()
+        pipe.set(key, 0, ex=period, nx=True).incr(key).ttl(key)
+        _, hits, ttl = pipe.execute()
+        return hits, max(ttl, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT.format(table=RateCounter._meta.db_table), {"key": key, "period": period})
+        hits, left = cursor.fetchone()
+    return hits, float(left)
+
+
+class _RateThrottle(BaseThrottle):
+    scope = ""
+
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        rate = settings.API_RATE_LIMITS.get(self.scope)
+        ident = self.ident(request)
+        if rate is None or ident is None:
+            return True
+        limit, period = parse_rate(rate)
+        hits, self.left = hit(f"{settings.CACHE_KEY_PREFIX}:rate:{self.scope}:{ident}", period)
+        return hits <= limit
+
+    def wait(self) -> float:
+        return math.ceil(self.left)
+
+
+class TokenRateThrottle(_RateThrottle):
     """Requests made with one bearer token (each token has its own budget)."""
 
     scope = "token"
 
-    def get_cache_key(self, request, view):
+    def ident(self, request):
         token = request.auth
-        if token is None or not hasattr(token, "pk"):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": token.pk}
+        return str(token.pk) if token is not None and hasattr(token, "pk") else None
 
 
-class SessionUserRateThrottle(_SettingsRateThrottle):
+class SessionUserRateThrottle(_RateThrottle):
     """Requests made in a browser session, per signed-in user."""
 
     scope = "session"
 
-    def get_cache_key(self, request, view):
+    def ident(self, request):
         if request.auth is not None or not request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        return str(request.user.pk)
