@@ -13,7 +13,7 @@ from django.db import transaction
 
 from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER, ensure_roles
-from fms.cases import services
+from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
 from fms.cases.models import Case, CongressionalNotification, Purchaser
 
@@ -230,7 +230,9 @@ def _load_case(spec: DemoCase, users: dict[str, User], notification=None) -> Cas
         if spec.approve_lines:
             services.line_item_approve(actor=reviewer, line=line, comment="Checked against the LOR.")
     for action in spec.steps:
-        actor = reviewer if action in (CaseAction.PROPOSE,) else officer
+        # Reviewers take the steps out of review; officers the others.
+        permission = workflow.case_transition_for(case.status, action).permission
+        actor = reviewer if permission == workflow.REVIEW else officer
         case = services.case_transition(actor=actor, case=case, action=action)
     return case
 

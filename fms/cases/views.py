@@ -7,7 +7,6 @@ every change calls a service and comes back as a message, a refused one included
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from fms.cases import ledger, selectors, services, workflow
 from fms.cases.choices import CaseStatus, LineAction
+from fms.cases.filters import CaseFilterSet
 from fms.cases.forms import CaseForm, DecisionForm, LineForm, add_refusal
 from fms.cases.models import Case, LineItem
 from fms.cases.templatetags.fms import money_short
@@ -107,21 +107,23 @@ def dashboard(request):
 @login_required
 def case_list(request):
     cases = selectors.case_queryset_for(request.user).select_related("purchaser", "implementing_agency")
-    status, purchaser, query = (request.GET.get(name, "").strip() for name in ("status", "purchaser", "q"))
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    if purchaser:
-        cases = cases.filter(purchaser_id=purchaser.upper())
-    for word in query.split()[:5]:
-        cases = cases.filter(Q(case_id__icontains=word) | Q(title__icontains=word))
+    # The API's filters, so a filter means the same on the page and in the CSV it links to.
+    filters = CaseFilterSet({k: v for k, v in request.GET.items() if k in ("status", "purchaser", "q") and v})
+    filters.queryset = cases
+    if filters.is_valid():
+        cases = filters.qs
+    else:
+        problems = "; ".join(f"{field}: {' '.join(errors)}" for field, errors in filters.errors.items())
+        messages.error(request, f"Filter not applied: {problems}")
     page = Paginator(cases.order_by("-updated_at", "-id"), CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "statuses": CaseStatus.choices,
         "purchasers": selectors.purchaser_queryset_for(request.user),
-        "filters": {"status": status, "purchaser": purchaser.upper(), "q": query},
+        "filters": {name: request.GET.get(name, "").strip() for name in ("status", "purchaser", "q")},
         "can_create": request.user.has_perm("cases.add_case"),
     }
+    context["filters"]["purchaser"] = context["filters"]["purchaser"].upper()
     return render(request, "fms/case_list.html", context)
 
 

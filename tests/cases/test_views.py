@@ -213,3 +213,14 @@ def test_print_page_is_a_document_with_the_trail(client, demo):
         assert text in body
     assert "<style" not in body
     assert "<script>" not in body
+
+
+def test_the_case_list_uses_the_api_filters_and_says_when_one_is_wrong(client, demo):
+    client = as_user(client, "auditor")
+    listing = page(client, "case-list", status="review,offered").content.decode()
+    assert "KS-D-QAB" in listing
+    assert "AT-B-ZAC" in listing
+    assert "JA-P-SAA" not in listing
+    assert "JA-P-SAA" in page(client, "case-list", q="sm-3 canisters").content.decode()
+    refused = page(client, "case-list", status="approved").content.decode()
+    assert "Filter not applied: status" in refused
