@@ -5,6 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 WITH_DB := $(PY) tools/devdb.py --
 PORT ?= 8000
+# The app serves as this database role, as in production: migrations run as the server's superuser,
+# the app SETs ROLE to it at connect time (DATABASE_ROLE), so it has no INSERT on the ledger.
+APP_ROLE ?= fms_app
 
 .PHONY: help venv run test reliability lint browser format manage db-stop clean bench bench-small
 
@@ -25,9 +28,10 @@ venv:
 run: venv
 	@DEBUG=1 LOG_FORMAT=text $(WITH_DB) sh -c '\
 		$(PY) manage.py migrate --no-input -v 1 && \
-		$(PY) manage.py load_demo && \
+		$(PY) manage.py grant_app_role $(APP_ROLE) --create && \
+		DATABASE_ROLE=$(APP_ROLE) $(PY) manage.py load_demo && \
 		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops it and the embedded database)" && echo && \
-		exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+		exec env DATABASE_ROLE=$(APP_ROLE) $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "fms.core.api.query.QueryParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fms.accounts.signin.SignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fms.core.request_id.HistoryMiddleware",
     "fms.core.idempotency.IdempotencyMiddleware",
@@ -138,10 +139,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 20_000)
 DB_LOCK_TIMEOUT_MS = env_int("DB_LOCK_TIMEOUT_MS", 5_000)
 DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+# Where the server's only login is a superuser (the embedded PostgreSQL of `make run`), the app still
+# runs with the application role's privileges: DATABASE_ROLE makes every session SET ROLE to it at
+# connect time (see `grant_app_role --create`). Migrations run without it, as the owner.
+DATABASE_ROLE = os.environ.get("DATABASE_ROLE", "")
+if DATABASE_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_ROLE):
+    raise ImproperlyConfigured(f"DATABASE_ROLE={DATABASE_ROLE!r} is not a plain role name.")
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     {
         "connect_timeout": DB_CONNECT_TIMEOUT,
-        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}",
+        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+        + (f" -c role={DATABASE_ROLE}" if DATABASE_ROLE else ""),
     }
 )
 

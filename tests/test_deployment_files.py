@@ -38,6 +38,9 @@ def test_the_app_runs_as_a_role_without_ledger_rights_and_migrates_as_the_owner(
     initdb = (ROOT / "docker" / "initdb" / "10-roles.sh").read_text()
     assert "CREATE ROLE fms_app" in initdb
     assert "CREATE ROLE fms_owner" in initdb
+    # The ledger function's owner (migration ledger.0002); the owner role hands the function over to it.
+    assert "CREATE ROLE fms_ledger NOLOGIN" in initdb
+    assert "GRANT fms_ledger TO fms_owner" in initdb
 
 
 def test_the_image_serves_with_gunicorn_and_collects_static_files():

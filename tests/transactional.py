@@ -2,21 +2,29 @@
 
 import pgtrigger
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connection
 from django.test import TransactionTestCase
 
 
 class LedgerSafeTeardown:
     """Restores the reference data afterwards, and lets Django's cleanup empty the ledger.
 
-    Django empties the tables with TRUNCATE after each test; the ledger refuses TRUNCATE, so the
-    cleanup (and only the cleanup) runs with that one trigger ignored.
+    Django empties the tables with TRUNCATE after each test; the app role may not, and the ledger
+    refuses TRUNCATE anyway, so the cleanup (and only the cleanup) runs as the superuser with that
+    one trigger ignored.
     """
 
     serialized_rollback = True
 
     def _fixture_teardown(self):
-        with pgtrigger.ignore("ledger.ApprovalEvent:approvalevent_no_truncate"):
-            super()._fixture_teardown()
+        with connection.cursor() as cursor:
+            cursor.execute("SET ROLE NONE")
+        try:
+            with pgtrigger.ignore("ledger.ApprovalEvent:approvalevent_no_truncate"):
+                super()._fixture_teardown()
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
 
 
 class CommittedTestCase(LedgerSafeTeardown, TransactionTestCase):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
 
 from fms.accounts.models import ApiToken, User
 from fms.accounts.services import token_issue, token_revoke
@@ -56,7 +57,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "revoked_at",
         "last_used_at",
         "created_at",
-        "created_by",
+        "issued_by",
     )
 
     def get_queryset(self, request):
@@ -78,6 +79,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if db_field.name == "user" and not request.user.is_superuser:
             kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
             kwargs["initial"] = request.user.pk
+        elif db_field.name == "user":  # an administrator: client and system accounts, and themselves
+            kwargs["queryset"] = User.objects.filter(Q(is_staff=False) | Q(pk=request.user.pk))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @refusals_as_messages

@@ -3,6 +3,7 @@
 from rest_framework import authentication, exceptions
 
 from fms.accounts.services import token_for_secret
+from fms.accounts.signin import mark_token
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -21,6 +22,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = token_for_secret(secret)
         if token is None:
             raise exceptions.AuthenticationFailed("The token is unknown, expired or revoked.")
+        mark_token(request._request, token.prefix)
         return token.user, token
 
     def authenticate_header(self, request):

@@ -50,7 +50,9 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="Empty: the command line."
+    )
 
     class Meta:
         verbose_name = "API token"
@@ -65,7 +67,7 @@ class ApiToken(models.Model):
         triggers = [
             pgtrigger.ReadOnly(
                 name="apitoken_scope_immutable",
-                fields=["user", "prefix", "digest", "purchaser", "read_only", "expires_at", "created_at", "created_by"],
+                fields=["user", "prefix", "digest", "purchaser", "read_only", "expires_at", "created_at", "issued_by"],
             ),
             pgtrigger.Protect(
                 name="apitoken_revocation_is_final",

@@ -52,6 +52,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+def holds_role_permission(user, permission: str) -> bool:
+    """Whether the user holds this permission through a role, as a decision needs (DESIGN §2).
+
+    Like `has_perm`, except that a superuser holds it only when also in a group that grants it:
+    an administrator manages the system but decides nothing for a role they do not have.
+    """
+    if not user.is_superuser:
+        return user.has_perm(permission)
+    app_label, codename = permission.split(".")
+    return Permission.objects.filter(group__user=user, content_type__app_label=app_label, codename=codename).exists()
+
+
 def ensure_roles() -> None:
     """Create the role groups and give each exactly the permissions listed above."""
     for role, perms in ROLE_PERMISSIONS.items():

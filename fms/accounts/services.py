@@ -38,10 +38,17 @@ def token_issue(
     """Create a token and return it with its secret, which is never stored and cannot be shown again.
 
     `actor` None means an operator at the command line. Only administrators create tokens for
-    someone else. A client's token is bound to the client's purchaser and is read-only.
+    someone else, and only for client and system accounts (not staff). A client's token is bound
+    to the client's purchaser and is read-only. The token records who issued it.
     """
     if actor is not None and actor.pk != user.pk and not actor.is_superuser:
         raise NotAllowed("Only an administrator can create a token for someone else.")
+    if actor is not None and actor.pk != user.pk and user.is_staff:
+        # A token acts as its user: one issued for a reviewer would let the issuer decide in their name.
+        raise NotAllowed(
+            f"{user.username} is a staff user: only they can create their own tokens. "
+            "Administrators issue tokens for client and system accounts only."
+        )
     if not user.is_active:
         raise ValidationFailed({"user": [f"{user.username} is not active."]})
     max_days = settings.TOKEN_MAX_DAYS
@@ -67,7 +74,7 @@ def token_issue(
         read_only=read_only,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
-        created_by=actor,
+        issued_by=actor,
     )
     return token, secret
 

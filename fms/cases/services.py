@@ -18,11 +18,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fms.accounts.models import User
+from fms.accounts.roles import holds_role_permission
+from fms.accounts.signin import current_via
 from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
-from fms.ledger import chain
+from fms.ledger import selectors as ledger_selectors
+from fms.ledger import services as ledger_services
 from fms.ledger.models import ApprovalEvent
 
 CASE_EDITABLE_FIELDS = frozenset(
@@ -45,6 +48,13 @@ def _writing_as(actor: User) -> Iterator[None]:
 def _require(actor: User, permission: str, doing: str) -> None:
     if not actor.has_perm(permission):
         raise NotAllowed(f"You do not have permission to {doing}.")
+
+
+def _require_role(actor: User, permission: str, doing: str) -> None:
+    """For workflow steps and decisions: an administrator needs the role's group too (DESIGN §2)."""
+    if not holds_role_permission(actor, permission):
+        reason = "an administrator decides only in a role's group" if actor.is_superuser else "you lack the role"
+        raise NotAllowed(f"You do not have permission to {doing}: {reason}.")
 
 
 def _check_version(label: str, current: int, expected: int | None) -> None:
@@ -100,22 +110,18 @@ def _append_event(
     comment: str,
     content_digest: str,
 ) -> ApprovalEvent:
-    """Append one event to the case's chain. The caller holds the case row lock."""
-    last = ApprovalEvent.objects.filter(case=case).order_by("-seq").values("seq", "hash").first()
-    fields = {
-        "seq": last["seq"] + 1 if last else 1,
-        "action": action,
-        "from_status": from_status,
-        "to_status": to_status,
-        "actor_id": actor.pk,
-        "actor_name": actor.get_username(),
-        "comment": comment,
-        "occurred_at": timezone.now(),
-        "content_digest": content_digest,
-        "prev_hash": last["hash"] if last else chain.GENESIS,
-    }
-    digest = chain.event_hash(case_id=case.case_id, line_number=line.line_number if line else None, **fields)
-    return ApprovalEvent.objects.create(case=case, line_item=line, hash=digest, **fields)
+    """Append one event to the case's chain, through the ledger's one way in (the caller holds the case lock)."""
+    return ledger_services.event_append(
+        case_pk=case.pk,
+        line_item_pk=line.pk if line else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor_pk=actor.pk,
+        comment=comment,
+        content_digest=content_digest,
+        via=current_via(),
+    )
 
 
 def _bump(case: Case) -> None:
@@ -250,7 +256,7 @@ def case_transition(
         case = _locked_case(case)
         _check_version(case.case_id, case.version, expected_version)
         transition = workflow.case_transition_for(case.status, action)
-        _require(actor, transition.permission, f"{action.replace('_', ' ')} cases")
+        _require_role(actor, transition.permission, f"{action.replace('_', ' ')} cases")
         facts = case_facts(case)
         workflow.check_case_transition(facts, action)
         if action == CaseAction.OFFER:
@@ -282,8 +288,12 @@ def _line_facts(case: Case, line: LineItem | None, label: str) -> workflow.LineF
         label=label,
         review_status=line.review_status if line else None,
         case_status=case.status,
-        created_by_id=line.created_by_id if line else None,
-        updated_by_id=line.updated_by_id if line else None,
+        # Only a submitted line can be decided on; only then does it matter who changed it.
+        content_authors=(
+            ledger_selectors.content_authors_since_last_decision(line.pk)
+            if line is not None and line.review_status == LineStatus.SUBMITTED
+            else frozenset()
+        ),
     )
 
 
@@ -406,7 +416,7 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
         raise ValidationFailed({"comment": [f"Say why the line is {action}ed: a comment is required."]})
     with _writing_as(actor):
         transition = workflow.line_transition(action)
-        _require(actor, transition.permission, f"{action} line items")
+        _require_role(actor, transition.permission, f"{action} line items")
         case, line = _locked_line(line)
         _check_version(str(line), line.version, expected_version)
         workflow.check_line_transition(_line_facts(case, line, str(line)), action, actor_id=actor.pk)
@@ -539,7 +549,7 @@ def case_step_options(actor: User, case: Case) -> list[StepOption]:
     facts = case_facts(case)
     options = []
     for transition in workflow.case_steps_from(case.status):
-        if not actor.has_perm(transition.permission):
+        if not holds_role_permission(actor, transition.permission):
             continue
         reason = workflow.unmet_case_guard(transition, facts)
         label = CaseAction(transition.action).label
@@ -552,7 +562,7 @@ def line_step_options(actor: User, line: LineItem) -> list[StepOption]:
     options = []
     for action in LINE_STEPS:
         transition = workflow.line_transition(action)
-        if not actor.has_perm(transition.permission):
+        if not holds_role_permission(actor, transition.permission):
             continue
         try:
             workflow.check_line_transition(_line_facts(line.case, line, str(line)), action, actor_id=actor.pk)

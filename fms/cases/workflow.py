@@ -178,8 +178,7 @@ class LineFacts:
     label: str  # e.g. "JA-P-SAA line 001", for messages
     review_status: str | None  # None for a line not yet added
     case_status: str
-    created_by_id: int | None
-    updated_by_id: int | None
+    content_authors: frozenset[int]  # who added or changed the content since the last decision
 
 
 @dataclass(frozen=True)
@@ -254,9 +253,9 @@ def check_line_transition(facts: LineFacts, action: str, *, actor_id: int) -> Li
         raise TransitionNotAllowed(
             f"Cannot {_label(action)} {facts.label}: {reason}.", state=facts.review_status or "", action=action
         )
-    if transition.decision and actor_id in (facts.created_by_id, facts.updated_by_id):
+    if transition.decision and actor_id in facts.content_authors:
         raise SeparationOfDuties(
-            f"You cannot {_label(action)} {facts.label}: you created or last changed it, "
+            f"You cannot {_label(action)} {facts.label}: you added or changed it since its last decision, "
             "so another reviewer must decide on it."
         )
     return transition

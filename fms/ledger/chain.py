@@ -2,8 +2,13 @@
 
     hash = SHA-256(prev_hash ‖ canonical JSON of the event)
 
-The first event of a case chains from GENESIS. The hash covers EVENT_FIELDS plus the case's id
-and the line's number (which come from joins).
+The first event of a case chains from GENESIS. Two payload formats, told apart by the event's
+`hash_version` (so that events hashed before a format existed still verify):
+
+1. EVENT_FIELDS plus the case's id and the line's number (which come from joins): every event
+   written before the ledger function existed (and the benchmark's generated events).
+2. format 1's payload plus `via` and `hash_version` itself (= 2): every event the database
+   function `ledger_append` writes (migrations/0002 computes the same bytes in SQL).
 """
 
 from collections.abc import Iterable, Iterator
@@ -13,7 +18,7 @@ from fms.ledger.canonical import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
 
-# The columns an event's hash covers, besides case_id and line_number which come from joins.
+# The columns the hash of format 1 covers, besides case_id and line_number which come from joins.
 EVENT_FIELDS = (
     "seq",
     "action",
@@ -28,9 +33,19 @@ EVENT_FIELDS = (
 )
 
 
-def event_hash(*, case_id: str, line_number: str | None, **fields) -> str:
-    """The event's own hash; `fields` holds at least EVENT_FIELDS (extra keys are ignored)."""
+def event_payload(*, case_id: str, line_number: str | None, hash_version: int = 1, **fields) -> dict:
+    """What the hash of an event of this format covers; `fields` holds at least its columns."""
     payload = {"case_id": case_id, "line_number": line_number, **{f: fields[f] for f in EVENT_FIELDS}}
+    if hash_version == 2:
+        payload |= {"hash_version": 2, "via": fields["via"]}
+    elif hash_version != 1:
+        raise ValueError(f"Unknown ledger hash format {hash_version}.")
+    return payload
+
+
+def event_hash(*, case_id: str, line_number: str | None, **fields) -> str:
+    """The event's own hash; `fields` holds the columns its format covers (extra keys are ignored)."""
+    payload = event_payload(case_id=case_id, line_number=line_number, **fields)
     return sha256_hex(fields["prev_hash"].encode() + canonical_json(payload))
 
 

@@ -2,7 +2,11 @@
 
 The table keeps its original name (`cases_approvalevent`): the model moved here from `cases`
 without moving a row. The ledger records what the apps above it hand it (subject, action,
-statuses, actor, content digest); the meaning of actions and digests is theirs.
+statuses, actor, content digest); the meaning of actions and digests is theirs, except for the
+two kinds the ledger enforces maker–checker on (CONTENT_ACTIONS, DECISION_ACTIONS).
+
+Rows are written only by the database function `ledger_append` (migrations/0002), which the
+application's role may execute; it may not INSERT, UPDATE, DELETE or TRUNCATE the table.
 """
 
 import pgtrigger
@@ -10,26 +14,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-# Maker–checker in the database: whoever created or last changed a line cannot decide on it,
-# whatever code (or raw SQL) writes the event. Also stamps the writing transaction for the feed.
-_EVENT_INSERT_CHECKS_SQL = """
-    IF NEW.line_item_id IS NOT NULL THEN
-        IF NOT EXISTS (SELECT 1 FROM cases_lineitem li WHERE li.id = NEW.line_item_id AND li.case_id = NEW.case_id) THEN
-            RAISE EXCEPTION 'line item % does not belong to case %', NEW.line_item_id, NEW.case_id
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        IF NEW.action IN ('approve', 'reject', 'return') AND EXISTS (
-            SELECT 1 FROM cases_lineitem li
-            WHERE li.id = NEW.line_item_id AND NEW.actor_id IN (li.created_by_id, li.updated_by_id)
-        ) THEN
-            RAISE EXCEPTION 'separation of duties: user % created or last changed line item % and cannot % it',
-                NEW.actor_id, NEW.line_item_id, NEW.action
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'approvalevent_separation_of_duties';
-        END IF;
-    END IF;
-    NEW.txid := pg_current_xact_id()::text::bigint;
-    RETURN NEW;
-"""
+# Events that record a line's content (its digest) and events that decide on that content. The
+# ledger refuses a decision by anyone who recorded content since the line's last decision.
+CONTENT_ACTIONS = ("add", "edit")
+DECISION_ACTIONS = ("approve", "reject", "return")
+APPROVAL_ACTION = "approve"  # the decision whose content must stay as approved (verification.py)
+# Hash formats (fms/ledger/chain.py): 1 before the ledger function existed, 2 adds `via`.
+HASH_VERSIONS = (1, 2)
 
 
 class ApprovalEvent(models.Model):
@@ -53,6 +44,13 @@ class ApprovalEvent(models.Model):
     txid = models.BigIntegerField(
         editable=False, help_text="The writing transaction's id, set by the database; orders the event feed."
     )
+    via = models.CharField(
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text="How the actor signed in: session, session+mfa, token:<prefix> or command; empty: not kept yet.",
+    )
+    hash_version = models.PositiveSmallIntegerField(db_default=1, help_text="Which payload the hash covers (chain.py).")
 
     class Meta:
         db_table = "cases_approvalevent"
@@ -64,6 +62,9 @@ class ApprovalEvent(models.Model):
             models.CheckConstraint(condition=Q(seq__gte=1), name="approvalevent_seq_positive"),
             models.CheckConstraint(condition=Q(action__regex=r"^[a-z_]{1,16}$"), name="approvalevent_action_is_a_word"),
             models.CheckConstraint(
+                condition=Q(hash_version__in=HASH_VERSIONS), name="approvalevent_hash_version_known"
+            ),
+            models.CheckConstraint(
                 condition=Q(content_digest__regex=r"^[0-9a-f]{64}$")
                 & Q(prev_hash__regex=r"^[0-9a-f]{64}$")
                 & Q(hash__regex=r"^[0-9a-f]{64}$"),
@@ -71,12 +72,6 @@ class ApprovalEvent(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.Trigger(
-                name="approvalevent_checks_insert",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert,
-                func=_EVENT_INSERT_CHECKS_SQL,
-            ),
             pgtrigger.Protect(name="approvalevent_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
             pgtrigger.Trigger(
                 name="approvalevent_no_truncate",

@@ -15,7 +15,7 @@ from fms.accounts.models import ApiToken, User
 from fms.accounts.services import token_issue, token_revoke
 from fms.core.errors import NotAllowed, ValidationFailed
 from tests.conftest import bearer
-from tests.database import pg_dump
+from tests.database import as_database_superuser, pg_dump
 from tests.transactional import CommittedTestCase
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_expired_and_revoked_tokens_get_401_on_the_next_request(demo):
     token, secret = token_issue(actor=officer, user=officer, days=1)
     client = client_with(secret)
     assert client.get("/api/v1/cases/").status_code == 200
-    with connection.cursor() as cursor:  # time passes: move the expiry into the past
+    with as_database_superuser(), connection.cursor() as cursor:  # time passes: move the expiry into the past
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
             "UPDATE accounts_apitoken SET created_at = now() - interval '2 days',"
@@ -124,13 +124,26 @@ def test_scope_cannot_change_after_creation_even_in_sql(demo):
         cursor.execute("UPDATE accounts_apitoken SET revoked_at = NULL WHERE id = %s", [token.pk])
 
 
-def test_only_administrators_create_tokens_for_someone_else(demo):
+def test_only_administrators_create_tokens_for_someone_else_and_only_for_clients_and_systems(demo):
     officer, reviewer, admin = (User.objects.get(username=n) for n in ("officer", "reviewer", "admin"))
-    with pytest.raises(NotAllowed):
-        token_issue(actor=officer, user=reviewer, days=1)
-    assert token_issue(actor=admin, user=reviewer, days=1)[0].created_by == admin
+    client_ja = User.objects.get(username="client_ja")
+    system = User.objects.create_user(username="nightly_sync", is_staff=False)
+    with pytest.raises(NotAllowed, match="Only an administrator"):
+        token_issue(actor=officer, user=client_ja, days=1)
+    assert token_issue(actor=admin, user=client_ja, days=1)[0].issued_by == admin
+    assert token_issue(actor=admin, user=system, days=1)[0].issued_by == admin
+    assert token_issue(actor=reviewer, user=reviewer, days=1)[0].issued_by == reviewer
     with pytest.raises(ValidationFailed):
-        token_issue(actor=admin, user=reviewer, days=settings.TOKEN_MAX_DAYS + 1)
+        token_issue(actor=admin, user=client_ja, days=settings.TOKEN_MAX_DAYS + 1)
+
+
+def test_an_administrator_cannot_issue_a_token_for_another_staff_user(demo):
+    """Else the admin could approve with reviewer2's token and the ledger would say reviewer2 did."""
+    admin, reviewer2 = User.objects.get(username="admin"), User.objects.get(username="reviewer2")
+    before = ApiToken.objects.count()
+    with pytest.raises(NotAllowed, match="reviewer2 is a staff user: only they can create their own tokens"):
+        token_issue(actor=admin, user=reviewer2, days=1)
+    assert ApiToken.objects.count() == before
 
 
 def test_last_used_is_recorded_at_most_once_a_minute(demo):

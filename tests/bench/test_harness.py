@@ -12,6 +12,7 @@ from bench.stories import CASE_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, NOTIFICATIO
 from fms.cases.models import Case, LineItem
 from fms.ledger.verification import verify_ledger
 from tests.conftest import bearer
+from tests.database import as_database_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +39,17 @@ def stories(officer, officer2, reviewer, reviewer2, client_ja):
             start=now - dt.timedelta(days=400), end=now, txid=txid,
         )  # fmt: skip
         generated = list(teller.stories(40, purchaser="JA")) + list(teller.stories(5, status="proposed"))
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        notifications = [story.notification for story in generated if story.notification]
-        for table, columns, rows in [*TABLES, ("cases_congressionalnotification", NOTIFICATION_COLUMNS, None)]:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for story in generated:
-                    for row in [story.case] if rows == "case" else getattr(story, rows) if rows else []:
+        with as_database_superuser():  # the harness loads as the server's superuser, triggers off
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            notifications = [story.notification for story in generated if story.notification]
+            for table, columns, rows in [*TABLES, ("cases_congressionalnotification", NOTIFICATION_COLUMNS, None)]:
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for story in generated:
+                        for row in [story.case] if rows == "case" else getattr(story, rows) if rows else []:
+                            copy.write_row(row)
+                    for row in notifications if rows is None else []:
                         copy.write_row(row)
-                for row in notifications if rows is None else []:
-                    copy.write_row(row)
-        cursor.execute("SET LOCAL session_replication_role = origin")
+            cursor.execute("SET LOCAL session_replication_role = origin")
         cursor.execute(TOTALS_SQL, {"first": 1000})
     return generated
 

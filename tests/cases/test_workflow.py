@@ -152,7 +152,7 @@ LINE_ACTIONS = [action for action in LineAction.values if action != LineAction.A
 
 
 def line(status, case_status=CaseStatus.WRITE) -> workflow.LineFacts:
-    return workflow.LineFacts("JA-P-SAA line 001", status, case_status, AUTHOR, EDITOR)
+    return workflow.LineFacts("JA-P-SAA line 001", status, case_status, frozenset({AUTHOR, EDITOR}))
 
 
 @pytest.mark.parametrize(("status", "action"), list(itertools.product(LineStatus.values, LINE_ACTIONS)))
@@ -188,7 +188,7 @@ def test_decisions_only_until_the_case_leaves_review(case_status):
 
 @pytest.mark.parametrize("decision", [LineAction.APPROVE, LineAction.REJECT, LineAction.RETURN])
 @pytest.mark.parametrize("maker", [AUTHOR, EDITOR])
-def test_the_author_or_last_editor_cannot_decide(decision, maker):
+def test_whoever_changed_the_content_since_the_last_decision_cannot_decide(decision, maker):
     with pytest.raises(SeparationOfDuties, match="another reviewer must decide"):
         workflow.check_line_transition(line(LineStatus.SUBMITTED), decision, actor_id=maker)
 

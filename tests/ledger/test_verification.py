@@ -12,6 +12,7 @@ from fms.ledger import chain
 from fms.ledger.canonical import canonical_json
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from tests.database import as_database_superuser
 from tests.factories import lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def case(officer, reviewer):
 
 def as_superuser_without_triggers(sql: str, params=()) -> None:
     """What someone with database superuser access could do: bypass the triggers and rewrite rows."""
-    with connection.cursor() as cursor:
+    with as_database_superuser(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
@@ -57,9 +58,10 @@ def test_an_untouched_chain_verifies(case):
         "TRUNCATE cases_approvalevent CASCADE",
     ],
 )
-def test_the_database_refuses_to_change_the_ledger(case, sql):
+def test_the_database_refuses_to_change_the_ledger_even_to_its_owner(case, sql):
     target = event(case, 3).pk
-    with pytest.raises(DatabaseError, match=r"append-only|Cannot"), transaction.atomic(), connection.cursor() as cur:
+    refused = pytest.raises(DatabaseError, match=r"append-only|Cannot")
+    with refused, as_database_superuser(), connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so TRUNCATE reaches the trigger
         cur.execute(sql, [target] if "%s" in sql else [])
     assert ApprovalEvent.objects.filter(case=case).count() == 10
@@ -132,7 +134,7 @@ def test_two_swapped_events_are_named(case):
 def test_a_rehashed_forgery_breaks_the_next_link(case):
     # A forger who recomputes the altered event's own hash still breaks the link after it.
     target = event(case, 4)
-    fields = {f: getattr(target, f) for f in chain.EVENT_FIELDS}
+    fields = {f: getattr(target, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version")}
     fields["comment"] = "forged"
     forged_hash = chain.event_hash(case_id=case.case_id, line_number=target.line_item.line_number, **fields)
     as_superuser_without_triggers(
@@ -169,3 +171,66 @@ def test_the_summary_counts_in_words_that_agree_with_the_numbers(officer, review
     out = StringIO()
     call_command("verify_ledger", one.case_id, stdout=out)
     assert "1 event in 1 case checked" in out.getvalue()
+
+
+# ---- Content: every approved line still has the content its last approval recorded -------------
+
+
+def approved_line(officer, reviewer):
+    case = make_case(officer, lines=1)
+    line = services.line_item_submit(actor=officer, line=lines_of(case)[0])
+    return case, services.line_item_approve(actor=reviewer, line=line)
+
+
+def test_an_approved_lines_price_raised_in_sql_is_named_with_its_approval(officer, reviewer, superuser):
+    case, line = approved_line(officer, reviewer)
+    approval = ApprovalEvent.objects.get(line_item=line, action="approve")
+    as_superuser_without_triggers("UPDATE cases_lineitem SET unit_cost = 99999999.00 WHERE id = %s", [line.pk])
+    broken = first_break(case)
+    assert (broken.case_id, broken.seq, broken.event_id) == (case.case_id, approval.seq, approval.pk)
+    assert f"line {line.line_number} changed after its approval at position {approval.seq}" in broken.reason
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 broken chain"):
+        call_command("verify_ledger", case.case_id, stderr=err)
+    assert f"BROKEN {case.case_id} at position {approval.seq}: line {line.line_number} changed" in err.getvalue()
+
+
+def test_the_app_role_changing_an_approved_line_is_caught_too(officer, reviewer, client):
+    case, line = approved_line(officer, reviewer)
+    with connection.cursor() as cursor:  # the app role may UPDATE line items: no trigger, no event
+        cursor.execute("UPDATE cases_lineitem SET description = 'Something else' WHERE id = %s", [line.pk])
+    client.force_login(reviewer)
+    body = client.get(f"/api/v1/cases/{case.case_id}/ledger/").json()
+    assert body["ok"] is False
+    assert body["first_break"]["event_id"] == ApprovalEvent.objects.get(line_item=line, action="approve").pk
+    assert "changed after its approval" in body["first_break"]["reason"]
+
+
+def test_an_approved_line_changed_through_the_services_is_not_a_break(officer, reviewer):
+    case, line = approved_line(officer, reviewer)
+    services.line_item_update(actor=officer, line=line, unit_cost=line.unit_cost + 1)  # back to draft, recorded
+    assert verify_ledger([case.pk]).ok
+
+
+def test_a_forged_appended_approval_is_named_by_the_state_it_leaves(officer, reviewer):
+    """A superuser appends a well-hashed approval in SQL but leaves the line submitted: the chain
+    then ends in a state the line is not in. (Setting the status too needs a signed head to catch.)"""
+    case = make_case(officer, lines=1)
+    line = services.line_item_submit(actor=officer, line=lines_of(case)[0])
+    last = ApprovalEvent.objects.filter(case=case).order_by("-seq").first()
+    fields = {f: getattr(last, f) for f in chain.EVENT_FIELDS}
+    fields |= {"seq": last.seq + 1, "action": "approve", "from_status": "submitted", "to_status": "approved"}
+    fields |= {"actor_id": reviewer.pk, "actor_name": reviewer.username, "prev_hash": last.hash}
+    forged = chain.event_hash(case_id=case.case_id, line_number=line.line_number, **fields)
+    as_superuser_without_triggers(
+        "INSERT INTO cases_approvalevent (case_id, line_item_id, seq, action, from_status, to_status, actor_id,"
+        " actor_name, comment, occurred_at, content_digest, prev_hash, hash, txid)"
+        " VALUES (%s, %s, %s, 'approve', 'submitted', 'approved', %s, %s, '', %s, %s, %s, %s, 0)",
+        [case.pk, line.pk, fields["seq"], reviewer.pk, reviewer.username, fields["occurred_at"],
+         fields["content_digest"], last.hash, forged],
+    )  # fmt: skip
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 broken chain"):
+        call_command("verify_ledger", case.case_id, stderr=err)
+    expected = f"BROKEN {case.case_id} at position {last.seq + 2}: the chain ends with line 001 approved but it is"
+    assert expected in err.getvalue()

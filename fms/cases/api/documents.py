@@ -157,6 +157,8 @@ def event_document() -> JSONBuild:
         content_digest=F("content_digest"),
         prev_hash=F("prev_hash"),
         hash=F("hash"),
+        hash_version=F("hash_version"),
+        via=F("via"),
     )
 
 

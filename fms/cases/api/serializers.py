@@ -220,6 +220,11 @@ class EventSerializer(serializers.Serializer):
     content_digest = serializers.CharField()
     prev_hash = serializers.CharField()
     hash = serializers.CharField()
+    hash_version = serializers.IntegerField(help_text="1: the hash covers no `via`; 2: it covers `via` too.")
+    via = serializers.CharField(
+        allow_blank=True,
+        help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
+    )
 
     class Meta:
         ref_name = "ApprovalEvent"

@@ -1,0 +1,48 @@
+"""The only way the application writes the ledger: through the database function ledger_append.
+
+The application's database role has no INSERT on the event table; the function (owned by the
+ledger role, see migrations/0002) computes the position, previous hash and hash, and refuses a
+line decision by someone who added or changed the line since its last decision.
+"""
+
+from django.db import IntegrityError
+
+from fms.core.errors import NotAllowed
+from fms.ledger.models import ApprovalEvent
+
+
+class LedgerRefused(NotAllowed):
+    """The ledger itself refused the event (its maker–checker or content check)."""
+
+    type = "separation-of-duties"
+    title = "Separation of duties"
+
+
+_APPEND = "SELECT * FROM ledger_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+
+
+def event_append(
+    *,
+    case_pk: int,
+    line_item_pk: int | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor_pk: int,
+    comment: str,
+    content_digest: str,
+    via: str,
+) -> ApprovalEvent:
+    """Append one event to its case's chain; one statement. Runs inside the caller's transaction."""
+    params = [case_pk, line_item_pk, action, from_status, to_status, actor_pk, comment, content_digest, via]
+    try:
+        (event,) = ApprovalEvent.objects.raw(_APPEND, params)
+    except IntegrityError as refused:
+        if getattr(refused.__cause__, "diag", None) and refused.__cause__.diag.constraint_name in REFUSALS:
+            raise LedgerRefused(refused.__cause__.diag.message_primary) from refused
+        raise
+    return event
+
+
+# The function's own refusals (constraint names it raises with), as opposed to real integrity errors.
+REFUSALS = frozenset({"approvalevent_separation_of_duties", "approvalevent_decides_recorded_content"})
