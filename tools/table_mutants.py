@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKFLOW, RULES, LEDGER = "fms/cases/workflow.py", "fms/cases/rules.py", "fms/cases/ledger.py"
+WORKFLOW, RULES, DIGESTS = "fms/cases/workflow.py", "fms/cases/rules.py", "fms/cases/digests.py"
+CANONICAL, CHAIN = "fms/ledger/canonical.py", "fms/ledger/chain.py"
 
 
 @dataclass(frozen=True)
@@ -143,16 +144,16 @@ MUTANTS: list[Mutant] = [
         "the largest amount a digit shorter",
     ),
     # The ledger's format.
-    Mutant(LEDGER, 'GENESIS = "0" * 64', 'GENESIS = "0" * 63 + "1"', "another genesis hash"),
+    Mutant(CHAIN, 'GENESIS = "0" * 64', 'GENESIS = "0" * 63 + "1"', "another genesis hash"),
     Mutant(
-        LEDGER,
+        CANONICAL,
         'strftime("%Y-%m-%dT%H:%M:%S.%fZ")',
         'strftime("%Y-%m-%dT%H:%M:%SZ")',
         "datetimes hashed without microseconds",
     ),
-    *_dropped(LEDGER, "EVENT_FIELDS", EVENT_FIELDS),
-    *_dropped(LEDGER, "LINE_CONTENT_FIELDS", LINE_FIELDS),
-    *_dropped(LEDGER, "CASE_CONTENT_FIELDS", CASE_FIELDS),
+    *_dropped(CHAIN, "EVENT_FIELDS", EVENT_FIELDS),
+    *_dropped(DIGESTS, "LINE_CONTENT_FIELDS", LINE_FIELDS),
+    *_dropped(DIGESTS, "CASE_CONTENT_FIELDS", CASE_FIELDS),
 ]
 
 

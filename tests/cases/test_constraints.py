@@ -12,7 +12,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db

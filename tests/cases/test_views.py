@@ -9,7 +9,8 @@ from django.urls import reverse
 from fms.accounts.models import User
 from fms.cases import selectors, services
 from fms.cases.choices import CaseStatus, LineStatus
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db

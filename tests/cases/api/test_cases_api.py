@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fms.accounts.roles import CASE_OFFICER, REVIEWER
-from fms.cases.models import ApprovalEvent, Case
+from fms.cases.models import Case
+from fms.ledger.models import ApprovalEvent
 from tests.conftest import bearer
 from tests.factories import UserFactory, line_data, make_case
 
