@@ -59,11 +59,24 @@ def test_writes_without_if_match_are_428_and_change_nothing(api, method, url, bo
 
 
 @pytest.mark.parametrize(("method", "url", "body"), WRITES)
-@pytest.mark.parametrize("if_match", ['"0"', '"999"', "*", 'W/"1"', "garbage"])
-def test_writes_with_a_stale_or_foreign_if_match_are_412_and_change_nothing(api, method, url, body, if_match):
+@pytest.mark.parametrize("if_match", ['"0"', '"999"'])
+def test_writes_with_a_stale_if_match_are_412_and_change_nothing(api, method, url, body, if_match):
     before = snapshot()
     response = getattr(api("officer"), method)(url, body, HTTP_IF_MATCH=if_match)
     assert response.status_code == 412
+    assert response.json()["type"] == "/api/problems/#stale-version"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES)
+@pytest.mark.parametrize("if_match", ["*", 'W/"1"', "garbage", '"²"', '"١"', '"1", "2"', '"1'])
+def test_writes_with_a_malformed_if_match_are_400_naming_the_header(api, method, url, body, if_match):
+    """A malformed header is the client's mistake, not a stale record (issue 11 part 9)."""
+    before = snapshot()
+    response = getattr(api("officer"), method)(url, body, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 400
+    assert response.json()["type"] == "/api/problems/#validation-error"
+    assert "If-Match" in response.json()["errors"]
     assert snapshot() == before
 
 
