@@ -11,11 +11,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from fms.cases import ledger, rules, selectors, services, workflow
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases import rules, selectors, services, workflow
+from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.core.admin import VersionedModelForm, refusals_as_messages
 from fms.core.errors import DomainError
 from fms.core.numbers import ascii_int
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 
 
 def money(value) -> str:
@@ -283,7 +285,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description="ledger")
     def ledger_verification(self, obj):
-        result = ledger.verify_ledger([obj.pk])
+        result = verify_ledger([obj.pk])
         if result.ok:
             return format_html("✔ {} events, hash chain verified", result.events)
         return format_html("✘ chain broken: {}", str(result.breaks[0]))

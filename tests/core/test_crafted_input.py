@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from fms.accounts.models import User
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.core.numbers import ascii_int
+from fms.ledger.models import ApprovalEvent
 
 pytestmark = pytest.mark.django_db
 
