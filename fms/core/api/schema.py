@@ -1,5 +1,6 @@
 """OpenAPI: every operation documents its problem+json error responses and its headers."""
 
+from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
@@ -85,7 +86,7 @@ class AutoSchema(openapi.AutoSchema):
 def tighten_schema(result, generator, request, public):
     """Postprocessing hook: say in the schema what the API already enforces everywhere.
 
-    - query parameters are never empty (fms.core.api.query) and page_size is at least 1;
+    - query parameters are never empty (fms.core.api.query) and page_size is 1 to API_MAX_PAGE_SIZE;
     - If-Match is a strong ETag of ours; Idempotency-Key is 1 to 255 characters;
     - request bodies refuse fields they do not define (the serializers are strict).
     """
@@ -97,7 +98,7 @@ def tighten_schema(result, generator, request, public):
                     if schema.get("type") == "string" and "enum" not in schema:
                         schema.setdefault("minLength", 1)
                     if parameter["name"] == "page_size":
-                        schema["minimum"] = 1
+                        schema.update(minimum=1, maximum=settings.API_MAX_PAGE_SIZE)
                 elif parameter["in"] == "header" and parameter["name"] == "If-Match":
                     schema["pattern"] = r'^"[0-9]+"$'
                 elif parameter["in"] == "header" and parameter["name"] == "Idempotency-Key":
