@@ -10,7 +10,8 @@ what the benchmark asks for, and only for purchaser-bound (client) tokens:
     GET /api/v1/cases/<case_id>/
     GET /api/v1/events/[?after=TXID.ID][&page_size=N]
 
-Run it with gunicorn (bench does): DATABASE_URL and TOKEN_HMAC_KEY come from the environment.
+Run it with gunicorn (bench does): DATABASE_URL, TOKEN_HMAC_KEY and SECRET_KEY (which signs the
+cursors, as fms.core.api.pagination does) come from the environment.
 """
 
 import base64
@@ -141,8 +142,15 @@ def _digest(environ) -> str | None:
     return hmac.new(os.environ["TOKEN_HMAC_KEY"].encode(), secret.strip().encode(), hashlib.sha256).hexdigest()
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
 def _cursor(payload: list) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+    """The product's signed cursor: Django's salted_hmac (SHA-256) of the body, cut to 16 bytes."""
+    body = _b64(orjson.dumps(payload))
+    key = hashlib.sha256(("fms.core.api.pagination.cursor" + os.environ["SECRET_KEY"]).encode()).digest()
+    return f"{body}.{_b64(hmac.new(key, body.encode(), hashlib.sha256).digest()[:16])}"
 
 
 def _link(environ, params: dict, **changes) -> str:
@@ -157,23 +165,23 @@ def _size(params: dict) -> int:
 def case_page(environ, params: dict, digest: str):
     size, keyset, args = _size(params), "", {}
     if params.get("cursor"):
-        raw = params["cursor"]
+        raw = params["cursor"].partition(".")[0]  # the floor trusts its benchmark's cursors
         direction, _, at, pk = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         if direction != "n":
             return 400, b'{"detail":"the floor follows next links only"}', {}
         keyset, args = KEYSET, {"at": dt.datetime.fromisoformat(at), "id": pk}
     row = _db().execute(CASE_PAGE.format(keyset=keyset), {"digest": digest, "size": size, **args}).fetchone()
     results, first_at, first_id, last_at, last_id, more = row
-    next_url = (
-        _link(environ, params, cursor=_cursor(["n", "-updated_at", last_at.isoformat(), last_id])) if more else None
-    )
+    next_cursor = _cursor(["n", "-updated_at", last_at.isoformat(), last_id]) if more else None
     previous = None
     if params.get("cursor") and first_at is not None:
-        previous = _link(environ, params, cursor=_cursor(["p", "-updated_at", first_at.isoformat(), first_id]))
-    body = b'{"next":%b,"previous":%b,"results":%b}' % (
-        orjson.dumps(next_url),
-        orjson.dumps(previous),
+        previous = _cursor(["p", "-updated_at", first_at.isoformat(), first_id])
+    body = b'{"results":%b,"next":%b,"next_url":%b,"previous":%b,"previous_url":%b}' % (
         results.encode(),
+        orjson.dumps(next_cursor),
+        orjson.dumps(next_cursor and _link(environ, params, cursor=next_cursor)),
+        orjson.dumps(previous),
+        orjson.dumps(previous and _link(environ, params, cursor=previous)),
     )
     return 200, body, {}
 
@@ -191,7 +199,11 @@ def feed(environ, params: dict, digest: str):
     results, last_txid, last_id = _db().execute(FEED, args).fetchone()
     cursor = f"{last_txid}.{last_id}" if last_txid is not None else f"{args['txid']}.{args['id']}"
     next_url = _link(environ, params, after=cursor)
-    body = b'{"results":%b,"next":%b,"next_url":%b}' % (results.encode(), orjson.dumps(cursor), orjson.dumps(next_url))
+    body = b'{"results":%b,"next":%b,"next_url":%b,"previous":null,"previous_url":null}' % (
+        results.encode(),
+        orjson.dumps(cursor),
+        orjson.dumps(next_url),
+    )
     return 200, body, {}
 
 

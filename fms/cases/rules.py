@@ -23,6 +23,19 @@ MONEY_DECIMAL_PLACES = 2
 MONEY_MAX = Decimal("9999999999999.99")
 OFFER_VALIDITY_DAYS = 85
 
+# Free text, in characters: longer text is refused naming the field (never cut). The API's
+# serializers, the admin's forms and the services all read these.
+TEXT_LIMITS = {"title": 200, "description": 10_000, "notes": 20_000, "comment": 10_000}
+
+
+def text_over_limit(values: dict[str, object]) -> dict[str, list[str]]:
+    """{field: [message]} for each text in `values` longer than its limit in TEXT_LIMITS."""
+    return {
+        name: [f"At most {limit:,} characters ({len(value):,} given)."]
+        for name, value in values.items()
+        if (limit := TEXT_LIMITS.get(name)) is not None and isinstance(value, str) and len(value) > limit
+    }
+
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -55,7 +55,14 @@ def _check_version(label: str, current: int, expected: int | None) -> None:
         )
 
 
+def _check_text(**values) -> None:
+    errors = rules.text_over_limit(values)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _validate(instance, exclude: list[str] | None = None) -> None:
+    _check_text(**{name: getattr(instance, name, None) for name in rules.TEXT_LIMITS})
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -246,6 +253,7 @@ def case_transition(
     offer_expires_on: dt.date | None = None,
 ) -> Case:
     """Move a case one step through its lifecycle (DESIGN §4), recording the step in the ledger."""
+    _check_text(comment=comment)
     with _writing_as(actor):
         case = _locked_case(case)
         _check_version(case.case_id, case.version, expected_version)
@@ -379,6 +387,7 @@ def line_item_update(*, actor: User, line: LineItem, expected_version: int | Non
 def line_item_remove(*, actor: User, line: LineItem, expected_version: int | None = None, comment: str = "") -> None:
     """Take a line out of its case. The row stays, because its review history points at it."""
     _require(actor, "cases.delete_lineitem", "remove line items")
+    _check_text(comment=comment)
     with _writing_as(actor):
         case, line = _locked_line(line)
         _check_version(str(line), line.version, expected_version)
@@ -404,6 +413,7 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
         raise ValidationFailed({"comment": [f"Say why the line is {action}ed: a comment is required."]})
+    _check_text(comment=comment)
     with _writing_as(actor):
         transition = workflow.line_transition(action)
         _require(actor, transition.permission, f"{action} line items")

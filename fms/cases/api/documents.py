@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.cases.selectors import (
     formal_review_days_expression,
     notification_required_expression,
@@ -175,6 +175,14 @@ def notification_document() -> JSONBuild:
     )
 
 
+def purchaser_document() -> JSONBuild:
+    return JSONBuild(code=F("code"), name=F("name"), review_group=F("review_group"))
+
+
+def agency_document() -> JSONBuild:
+    return JSONBuild(code=F("code"), name=F("name"))
+
+
 _ROWS = "ARRAY(/* the rows the request picked */)"
 
 
@@ -249,3 +257,5 @@ CASE_WITH_LINES = Document(Case, lambda: case_document(with_lines=True))
 LINE = Document(LineItem, line_document)
 EVENT = Document(ApprovalEvent, event_document)
 NOTIFICATION = Document(CongressionalNotification, notification_document)
+PURCHASER = Document(Purchaser, purchaser_document)
+AGENCY = Document(ImplementingAgency, agency_document)

@@ -1,6 +1,8 @@
 """Cases over the API: documents, lists, filters, writes through the services."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -44,22 +46,28 @@ def test_list_is_paged_with_cursors_and_expands_lines(api):
     assert len(first["results"]) == 2
     assert all("lines" in case for case in first["results"])
     assert first["previous"] is None
-    second = client.get(first["next"]).json()
-    third = client.get(second["next"]).json()
+    second = client.get(first["next_url"]).json()
+    third = client.get("/api/v1/cases/", {"page_size": 2, "expand": "lines", "cursor": second["next"]}).json()
     seen = [c["case_id"] for page in (first, second, third) for c in page["results"]]
     assert sorted(seen) == sorted(Case.objects.values_list("case_id", flat=True))
     assert third["next"] is None
-    back = client.get(third["previous"]).json()
+    assert third["next_url"] is None
+    back = client.get(third["previous_url"]).json()
     assert [c["case_id"] for c in back["results"]] == [c["case_id"] for c in second["results"]]
     assert "lines" not in client.get("/api/v1/cases/").json()["results"][0]
 
 
-def test_page_size_is_capped_and_checked(api):
-    client = api("auditor")
-    assert client.get("/api/v1/cases/?page_size=100000").status_code == 200
-    bad = client.get("/api/v1/cases/?page_size=0")
+@pytest.mark.parametrize("size", ["0", "501", "100000"])
+def test_a_page_size_outside_1_to_500_is_refused(api, size):
+    bad = api("auditor").get(f"/api/v1/cases/?page_size={size}")
     assert bad.status_code == 400
+    assert bad.json()["type"] == "/api/problems/#validation-error"
     assert "page_size" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize("size", ["1", "500"])
+def test_page_sizes_1_and_500_are_taken(api, size):
+    assert api("auditor").get(f"/api/v1/cases/?page_size={size}").status_code == 200
 
 
 def test_a_malformed_page_size_is_refused_for_csv_too(api):
@@ -225,9 +233,31 @@ def test_csv_streams_the_filtered_list(api, officer):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = b"".join(response.streaming_content).decode().splitlines()
-    assert rows[0].startswith("case_case_id,case_purchaser")
+    assert rows[0].startswith('"case_case_id","case_purchaser"')
     assert len(rows) == 1 + 3
-    assert all(row.startswith("JA-P-SAA,JA") for row in rows[1:])
+    assert all(row.startswith('"JA-P-SAA","JA"') for row in rows[1:])
+
+
+@pytest.mark.parametrize(
+    ("title", "cell"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("Radar;=cmd|' /C calc'!A0", "Radar;'=cmd|' /C calc'!A0"),
+        ("Radar\t=1+1", "Radar\t'=1+1"),
+        ("Radar;;+1", "Radar;;'+1"),
+        ("Radar - spares", "Radar - spares"),
+    ],
+)
+def test_csv_quotes_every_field_and_neutralises_formula_starts_after_separators(api, officer, title, cell):
+    case = make_case(officer, title=title)
+    text = b"".join(api("auditor").get(f"/api/v1/cases/?format=csv&q={case.case_id}").streaming_content).decode()
+    header, row = text.splitlines()[:2]
+    assert all(field.startswith('"') and field.endswith('"') for field in header.split(","))
+    assert row.startswith(f'"{case.case_id}",')
+    assert list(csv.reader(io.StringIO(text)))[1][3] == cell
 
 
 def test_csv_neutralises_formulas(api, officer):

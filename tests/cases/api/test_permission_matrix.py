@@ -43,6 +43,7 @@ def write(by: str, code: int):
 # (method, path) -> (expected status by role, request body)
 MATRIX = {
     ("get", "/api/v1/cases/"): (list_reads(), None),
+    ("get", "/api/v1/cases.csv"): (list_reads(), None),
     ("post", "/api/v1/cases/"): (write("officer", CREATED), "new_case"),
     ("get", "/api/v1/cases/{case_id}/"): (reads(), None),
     ("patch", "/api/v1/cases/{case_id}/"): (write("officer", OK), {"notes": "Changed"}),
@@ -50,6 +51,7 @@ MATRIX = {
     ("get", "/api/v1/cases/{case_id}/ledger/"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/transition/"): (write("officer", OK), {"action": "cancel"}),
     ("get", "/api/v1/cases/{case_id}/lines/"): (reads(), None),
+    ("get", "/api/v1/cases/{case_id}/lines.csv"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/lines/"): (write("officer", CREATED), "new_line"),
     ("get", "/api/v1/cases/{case_id}/lines/{line_number}/"): (reads(), None),
     ("patch", "/api/v1/cases/{case_id}/lines/{line_number}/"): (write("officer", OK), {"description": "Changed"}),
