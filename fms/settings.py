@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fms.core",
     "fms.accounts",
     "fms.cases",
+    "fms.documents",
 ]
 
 MIDDLEWARE = [
