@@ -27,7 +27,11 @@ ZERO = Decimal("0.00")
 
 
 class PricingError(ValueError):
-    """The input cannot be priced; the message says why, in words a user understands."""
+    """The input cannot be priced; the message says why, in words a user understands, and `field` where."""
+
+    def __init__(self, message: str, *, field: str = "lines") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,10 @@ def rate_on(rates: Sequence[DatedRate], on: dt.date, *, name: str) -> Decimal:
     """The rate in force on `on`: the last entry whose valid_from is on or before it."""
     in_force = [r for r in rates if r.valid_from <= on]
     if not in_force:
-        raise PricingError(f"No {name} rate is recorded for {on.isoformat()} (the table starts {rates[0].valid_from}).")
+        raise PricingError(
+            f"No {name} rate is recorded for {on.isoformat()} (the table starts {rates[0].valid_from}).",
+            field="offered_on",
+        )
     return max(in_force, key=lambda r: r.valid_from).rate
 
 
@@ -124,10 +131,10 @@ class CostSummary:
         return {name: getattr(self, name) for name in (*self.COMPONENTS, "total_estimated_cost")}
 
 
-def _money(value: Decimal | None, name: str) -> Decimal:
+def _money(value: Decimal | None, name: str, field: str) -> Decimal:
     value = ZERO if value is None else value
     if value < 0 or value != value.quantize(CENT):
-        raise PricingError(f"{name} must be a non-negative amount in whole cents.")
+        raise PricingError(f"{name} must be a non-negative amount in whole cents.", field=field)
     return value.quantize(CENT)
 
 
@@ -146,21 +153,22 @@ def cost_summary(
     """
     lines = list(lines)
     net = sum((line.value for line in lines), ZERO)
-    net = _money(net, "The net estimated cost")
-    pch = _money(packing_crating_handling, "Packing, crating and handling")
+    net = _money(net, "The net estimated cost", "lines")
+    pch = _money(packing_crating_handling, "Packing, crating and handling", "packing_crating_handling")
     carried = [line.line_number for line in lines if line.delivery_term_code not in NO_US_TRANSPORTATION_DTCS]
     if transportation is None:
         if carried:
             raise PricingError(
                 "Enter the transportation estimate: lines " + ", ".join(carried) + " have a delivery term code "
-                "under which the United States transports the materiel."
+                "under which the United States transports the materiel.",
+                field="transportation",
             )
         transportation = ZERO
-    transportation = _money(transportation, "Transportation")
+    transportation = _money(transportation, "Transportation", "transportation")
     surcharge = round_cents(net * rate_on(ADMINISTRATIVE_SURCHARGE_RATES, priced_on, name="administrative surcharge"))
     cas_rate = Fraction(rate_on(CAS_RATES, priced_on, name="CAS"))
     cas = round_cents(sum((line.cas_base() for line in lines), Fraction(0)) * cas_rate)
-    other = _money(other, "Other")
+    other = _money(other, "Other", "other")
     total = net + pch + transportation + surcharge + cas + other
     return CostSummary(
         net_estimated_cost=net,
@@ -223,7 +231,7 @@ def payment_schedule(lines: Sequence[PricedLine], *, total: Decimal, starts_on: 
     from cumulative amounts rounded half-up, so each is exact to the cent and they sum to `total`.
     Quarters with nothing due are left out (the initial deposit row always stays).
     """
-    total = _money(total, "The total")
+    total = _money(total, "The total", "total_estimated_cost")
     weights = _monthly_weights(lines)
     all_weight = sum(weights.values(), Fraction(0))
     if all_weight == 0:
@@ -254,19 +262,23 @@ def schedule_difference(amounts: Iterable[Decimal], total: Decimal) -> Decimal:
 def check_schedule(rows: Sequence[PaymentRow], total: Decimal) -> None:
     """Refuse an entered schedule that does not add up, is out of order or has a negative row."""
     if not rows:
-        raise PricingError("A payment schedule needs at least its initial deposit row.")
+        raise PricingError("A payment schedule needs at least its initial deposit row.", field="payment_schedule")
     difference = schedule_difference((row.amount for row in rows), total)
     if difference:
         raise PricingError(
             f"The payment schedule sums to {total - difference:.2f}, not the total estimated cost {total:.2f} "
-            f"(difference {difference:.2f})."
+            f"(difference {difference:.2f}).",
+            field="payment_schedule",
         )
     running = ZERO
     for position, row in enumerate(rows, start=1):
         if row.amount < 0:
-            raise PricingError(f"Payment row {position} is negative.")
+            raise PricingError(f"Payment row {position} is negative.", field="payment_schedule")
         running += row.amount
         if row.cumulative != running:
-            raise PricingError(f"Payment row {position}: cumulative {row.cumulative:.2f} should be {running:.2f}.")
+            raise PricingError(
+                f"Payment row {position}: cumulative {row.cumulative:.2f} should be {running:.2f}.",
+                field="payment_schedule",
+            )
         if position > 1 and row.due_on <= rows[position - 2].due_on:
-            raise PricingError(f"Payment row {position} is not due after the row before it.")
+            raise PricingError(f"Payment row {position} is not due after the row before it.", field="payment_schedule")
