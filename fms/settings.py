@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fms.core",
     "fms.reference",
     "fms.accounts",
+    "fms.ledger",
     "fms.cases",
     "fms.documents",
 ]

@@ -20,7 +20,7 @@ _READ_DOMAIN = [
     "cases.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",
-    "cases.view_approvalevent",
+    "ledger.view_approvalevent",
     "documents.view_loadocument",
 ]
 

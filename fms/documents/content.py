@@ -2,7 +2,7 @@
 
     content_hash = SHA-256(canonical JSON of {header, lines, notes, cost_summary, payment_schedule})
 
-Canonical JSON is the ledger's (fms.cases.ledger.canonical_json: UTF-8, keys sorted, no
+Canonical JSON is the ledger's (fms.ledger.canonical.canonical_json: UTF-8, keys sorted, no
 whitespace, money as strings with two decimals, dates ISO 8601), applied at every level, so
 anyone holding the document's JSON can recompute the hash the purchaser accepted. No ORM here:
 the services hand in plain values read from the frozen rows.
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import orjson
 
-from fms.cases.ledger import canonical_json, sha256_hex
+from fms.ledger.canonical import canonical_json, sha256_hex
 
 HASH_VERSION = 1  # part of the hashed content: a change of this layout gets a new number
 

@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from fms.cases import ledger, services
+from fms.cases import digests, services
 from fms.cases.choices import LineStatus
-from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.models import LineItem
 from fms.core.errors import ValidationFailed
+from fms.ledger.canonical import canonical_json, sha256_hex
+from fms.ledger.models import ApprovalEvent
 from tests.factories import line_data, make_case
 
 pytestmark = pytest.mark.django_db
@@ -112,16 +114,16 @@ def test_digests_recorded_before_the_loa_fields_still_verify():
     unset = dict.fromkeys(("source_code", "type_of_assistance", "offer_release_code", "delivery_term_code"), "")
     unset |= dict.fromkeys(("months_of_service", "delivery_from_months", "delivery_to_months"), None)
     # The digest as the ledger computed it before the fields existed (the formula of ledger.py then).
-    before = ledger.sha256_hex(ledger.canonical_json({**old_values, "total_cost": Decimal("90000000.00")}))
-    assert ledger.line_digest({**old_values, **unset}) == before
-    assert ledger.line_digest({**old_values, **unset, "source_code": "P"}) != before
+    before = sha256_hex(canonical_json({**old_values, "total_cost": Decimal("90000000.00")}))
+    assert digests.line_digest({**old_values, **unset}) == before
+    assert digests.line_digest({**old_values, **unset, "source_code": "P"}) != before
 
 
 def test_the_data_migration_turns_lot_into_lo_and_mde_into_sme(officer):
-    migration = importlib.import_module("fms.cases.migrations.0004_loa_line_data")
+    migration = importlib.import_module("fms.cases.migrations.0005_loa_line_data")
     line = services.line_item_add(actor=officer, case=make_case(officer), **line_data())
     with transaction.atomic(), connection.cursor() as cursor:
-        # The rows as they could be before 0005: drop its checks inside this transaction only
+        # The rows as they could be before 0006: drop its checks inside this transaction only
         # (after firing the deferred foreign-key checks, which ALTER TABLE would otherwise trip on).
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name in ("lineitem_unit_of_issue_format", "lineitem_mde_is_sme", "lineitem_masl_format"):

@@ -16,12 +16,13 @@ from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus, LineStatus
 from fms.cases.errors import HeaderFrozen, TransitionNotAllowed
-from fms.cases.models import ApprovalEvent, Case
+from fms.cases.models import Case
 from fms.core.errors import NotAllowed, NotFound, ValidationFailed
 from fms.documents import content, services
 from fms.documents.choices import DocumentStatus, LineChange
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
 from fms.documents.models import LoaDocument
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, lines_of, walk_to
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("cases", "0006_case_milap_and_document_steps"),
+        ("cases", "0007_case_milap_and_document_steps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

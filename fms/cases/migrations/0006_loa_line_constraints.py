@@ -1,4 +1,4 @@
-"""The checks of the LOA line fields, once 0004 has made existing rows pass them.
+"""The checks of the LOA line fields, once 0005 has made existing rows pass them.
 
 Two-letter units of issue, MASL numbers without O or I, every MDE also SME, codes from the
 tables of fms.reference.codes, a forward estimated delivery period.
@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_loa_line_data"),
+        ("cases", "0005_loa_line_data"),
     ]
 
     operations = [

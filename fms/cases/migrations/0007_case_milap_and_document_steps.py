@@ -1,17 +1,15 @@
-"""The MILAP date (recorded when a case enters write; the offer's OED counts 85 days from it), the
-label of the open amendment or modification, and the document steps the ledger records.
+"""The MILAP date (recorded when a case enters write; the BASIC offer's OED counts 85 days from
+it) and the label of the open amendment or modification, whose working lines are editable.
 """
 
 import pgtrigger.compiler
 import pgtrigger.migrations
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_loa_line_constraints"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("cases", "0006_loa_line_constraints"),
     ]
 
     operations = [
@@ -27,10 +25,6 @@ class Migration(migrations.Migration):
             model_name="case",
             name="delete_delete",
         ),
-        migrations.RemoveConstraint(
-            model_name="approvalevent",
-            name="approvalevent_action_valid",
-        ),
         migrations.AddField(
             model_name="case",
             name="milap_on",
@@ -75,36 +69,6 @@ class Migration(migrations.Migration):
                 editable=False,
                 help_text="The amendment or modification being written (its working lines are editable); set by documents.",
                 max_length=5,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="approvalevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("add", "Add"),
-                    ("edit", "Edit"),
-                    ("remove", "Remove"),
-                    ("submit", "Submit"),
-                    ("approve", "Approve"),
-                    ("reject", "Reject"),
-                    ("return", "Return"),
-                    ("create", "Create"),
-                    ("start_write", "Start writing"),
-                    ("submit_review", "Submit for review"),
-                    ("propose", "Propose"),
-                    ("offer", "Offer to the purchaser"),
-                    ("accept", "Record acceptance"),
-                    ("implement", "Implement"),
-                    ("complete_supply", "Mark supply complete"),
-                    ("close", "Close the case"),
-                    ("cancel", "Cancel the case"),
-                    ("open", "Open an amendment or modification"),
-                    ("issue", "Issue a modification"),
-                    ("withdraw", "Withdraw a document"),
-                    ("expire", "Offer expired"),
-                ],
-                max_length=16,
             ),
         ),
         pgtrigger.migrations.AddTrigger(
@@ -148,40 +112,6 @@ class Migration(migrations.Migration):
                     table="cases_case",
                     when="AFTER",
                 ),
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="approvalevent",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "action__in",
-                        [
-                            "accept",
-                            "add",
-                            "approve",
-                            "cancel",
-                            "close",
-                            "complete_supply",
-                            "create",
-                            "edit",
-                            "expire",
-                            "implement",
-                            "issue",
-                            "offer",
-                            "open",
-                            "propose",
-                            "reject",
-                            "remove",
-                            "return",
-                            "start_write",
-                            "submit",
-                            "submit_review",
-                            "withdraw",
-                        ],
-                    )
-                ),
-                name="approvalevent_action_valid",
             ),
         ),
     ]

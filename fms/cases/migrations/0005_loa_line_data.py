@@ -1,4 +1,4 @@
-"""Bring existing lines into line with the LOA rules before 0005 checks them.
+"""Bring existing lines into line with the LOA rules before 0006 checks them.
 
 - Units of issue are two letters (DoD unit of issue codes): the three-letter LOT becomes LO.
 - Major Defense Equipment is by definition Significant Military Equipment (AECA section 47(6),
@@ -20,7 +20,7 @@ FORWARD = [
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_loa_line_fields"),
+        ("cases", "0004_loa_line_fields"),
     ]
 
     # Data only: reversing leaves the corrected values, which the old rules accepted too.

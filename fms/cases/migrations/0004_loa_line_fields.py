@@ -3,7 +3,7 @@
 Codes: source of supply, type of assistance (DLM 4000.25-1 AP2.19 and MILSTRIP's FMS type of
 assistance table), offer release (SAMM C7.11.2, Table C7.T6), delivery term (DLM 4000.25-1 AP2.5,
 SAMM C7.4); the tables are fms.reference.codes. Constraints that existing rows could break are
-added in 0005, after 0004 has brought the rows into line.
+added in 0006, after 0005 has brought the rows into line.
 """
 
 import django.core.validators
@@ -17,7 +17,7 @@ import fms.cases.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_reference_data"),
+        ("cases", "0003_approvalevent_moves_to_ledger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
