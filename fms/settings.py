@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "fms.core",
+    "fms.reference",
     "fms.accounts",
     "fms.ledger",
     "fms.cases",
+    "fms.documents",
 ]
 
 MIDDLEWARE = [
@@ -313,7 +315,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
+        "DocumentKindEnum": "fms.documents.choices.DocumentKind",
+        "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
 }

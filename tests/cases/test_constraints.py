@@ -270,7 +270,7 @@ def test_total_cost_is_generated_exactly_and_cannot_be_written(case, officer):
 
 
 def test_case_totals_follow_the_lines_whatever_writes_them(case, officer):
-    line = new_line(case, officer, quantity=2, unit_cost=Decimal("0.05"), is_mde=True)
+    line = new_line(case, officer, quantity=2, unit_cost=Decimal("0.05"), is_mde=True, is_sme=True)
     case.refresh_from_db()
     assert case.total_value == Decimal("4000.10")
     assert case.mde_value == Decimal("0.10")
