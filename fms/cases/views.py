@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from fms.cases import ledger, selectors, services, workflow
+from fms.cases import selectors, services, workflow
 from fms.cases.choices import CaseStatus, LineAction
 from fms.cases.filters import CaseFilterSet
 from fms.cases.forms import CaseForm, DecisionForm, LineForm, add_refusal
@@ -22,6 +22,7 @@ from fms.cases.models import Case, LineItem
 from fms.cases.templatetags.fms import money_short
 from fms.core.charts import Bar, bar_chart
 from fms.core.errors import DomainError
+from fms.ledger.verification import verify_ledger
 
 CASES_PER_PAGE = 50
 
@@ -189,7 +190,7 @@ def case_detail(request, case_id: str):
         "lines": lines,
         "events": events,
         "steps": services.case_step_options(request.user, case),
-        "verification": ledger.verify_ledger([case.pk]),
+        "verification": verify_ledger([case.pk]),
         "history": selectors.field_history_of(case) if staff else None,
         "can_edit_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.change_lineitem"),
         "can_add_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.add_lineitem"),

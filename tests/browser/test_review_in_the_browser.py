@@ -13,7 +13,8 @@ from django.db import connections
 
 from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases.choices import LineStatus
-from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.models import LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory
 from tests.transactional import LiveServerTestCase
 
