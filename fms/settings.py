@@ -247,6 +247,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
+# The transparency log's Ed25519 signing key (a Go note signer key; docs/operations.md). make run and
+# the tests create one here when missing; with DEBUG off the app refuses to start without it (fms/wsgi.py).
+LEDGER_SIGNING_KEY_FILE = Path(os.environ.get("LEDGER_SIGNING_KEY_FILE") or BASE_DIR / "var" / "ledger-signing.key")
+# The log's origin line and key name, used only when a key is created (the key file carries its name).
+LEDGER_LOG_ORIGIN = os.environ.get("LEDGER_LOG_ORIGIN", "fms-records.localhost/ledger")
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
