@@ -52,13 +52,6 @@ def as_database_superuser() -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET ROLE NONE")
         yield
-        cursor.execute("RESET ROLE")
+        if not connection.needs_rollback:  # else rolling the savepoint back undoes the SET ROLE
+            cursor.execute("RESET ROLE")
 
-
-@contextmanager
-def as_app_role() -> Iterator[None]:
-    """Act as the application's role for a while, whatever the session is."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET ROLE {APP_ROLE}")
-        yield
-        cursor.execute("RESET ROLE")

@@ -7,7 +7,7 @@ Registered with the ledger when the app loads (apps.py), so that verify_ledger a
 from collections.abc import Iterator
 
 from fms.cases.choices import LineStatus
-from fms.cases.digests import LINE_CONTENT_FIELDS, line_digest
+from fms.cases.digests import LINE_CONTENT_FIELDS, LINE_LATER_CONTENT_FIELDS, line_digest
 from fms.cases.models import LineItem
 
 
@@ -16,5 +16,5 @@ def approved_line_digests(case_pks: list[int] | None) -> Iterator[tuple[int, str
     lines = LineItem.objects.filter(review_status=LineStatus.APPROVED, removed_at__isnull=True)
     if case_pks is not None:
         lines = lines.filter(case_id__in=case_pks)
-    for row in lines.values("pk", *LINE_CONTENT_FIELDS).iterator(chunk_size=20_000):
+    for row in lines.values("pk", *LINE_CONTENT_FIELDS, *LINE_LATER_CONTENT_FIELDS).iterator(chunk_size=20_000):
         yield row["pk"], line_digest(row)

@@ -12,4 +12,5 @@ def content_authors_since_last_decision(line_item_pk: int) -> frozenset[int]:
     events = ApprovalEvent.objects.filter(line_item_id=line_item_pk)
     last_decision = events.filter(action__in=DECISION_ACTIONS).order_by("-seq").values("seq")[:1]
     since = Coalesce(Subquery(last_decision), Value(0))
-    return frozenset(events.filter(action__in=CONTENT_ACTIONS, seq__gt=since).values_list("actor_id", flat=True))
+    authors = events.filter(action__in=CONTENT_ACTIONS, seq__gt=since).order_by()  # no join for Meta's ordering
+    return frozenset(authors.values_list("actor_id", flat=True))
