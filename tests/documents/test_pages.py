@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from fms.accounts.roles import CLIENT
+from fms.accounts.roles import CLIENT, CLIENT_OFFICER
+from fms.cases import services as case_services
 from fms.cases.choices import CaseStatus
 from fms.documents import services
-from tests.factories import UserFactory, walk_to
+from tests.factories import UserFactory, lines_of, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,49 @@ def test_the_case_page_lists_the_documents_with_status_oed_and_hash(client, offi
     assert f"{days} days left (Washington time)" in text
     assert document.content_hash[:17] in text
     assert f"/cases/{case.case_id}/documents/BASIC/print/" in text
+
+
+def _signatory():
+    return UserFactory(username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False)
+
+
+def test_the_purchasers_officer_sees_the_hash_and_accepts_on_the_page(client, offered):
+    case, document = offered
+    client.force_login(_signatory())
+    page = client.get(f"/cases/{case.case_id}/documents/BASIC/").content.decode()
+    assert f'<dd class="mono" id="content-hash">{document.content_hash}</dd>' in page
+    assert "Accept this offer" in page
+    form = {"content_hash": document.content_hash, "signatory_name": "Taro Yamada", "signatory_title": "Director"}
+    done = client.post(f"/cases/{case.case_id}/documents/BASIC/", form, follow=True).content.decode()
+    assert f"{case.case_id} BASIC accepted for content {document.content_hash}" in done
+    document.refresh_from_db()
+    assert (document.status, document.acceptance_method) == ("accepted", "online")
+
+
+def test_a_tampered_hash_on_the_page_is_refused_with_a_message(client, offered):
+    case, document = offered
+    client.force_login(_signatory())
+    form = {"content_hash": "1" * 64, "signatory_name": "Taro Yamada", "signatory_title": "Director"}
+    done = client.post(f"/cases/{case.case_id}/documents/BASIC/", form, follow=True).content.decode()
+    assert "nothing was accepted" in done
+    document.refresh_from_db()
+    assert document.status == "offered"
+
+
+def test_staff_see_no_acceptance_form_and_compare_versions(client, officer, reviewer, offered):
+    case, document = offered
+    services.document_accept(actor=officer, document=document, content_hash=document.content_hash,
+                             signatory_name="N", signatory_title="T", signed_copy_sha256="a" * 64)  # fmt: skip
+    case_services.case_transition(actor=officer, case=case, action="implement")
+    services.document_open(actor=officer, case=case, kind="amendment", reason="More")
+    line = case_services.line_item_update(actor=officer, line=lines_of(case)[0], quantity=3)
+    case_services.line_item_submit(actor=officer, line=line)
+    case_services.line_item_approve(actor=reviewer, line=line)
+    services.document_offer(actor=officer, case=case, label="A01", transportation=Decimal("100.00"))
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.case_id}/documents/A01/").content.decode()
+    assert "Accept this offer" not in page
+    assert "?against=BASIC" in page
+    changes = client.get(f"/cases/{case.case_id}/documents/A01/diff/?against=BASIC").content.decode()
+    assert '<td>quantity</td><td class="mono">2</td><td class="mono">3</td>' in changes
+    assert '<td class="num">1000.00</td>' in changes  # the net estimated cost's change
