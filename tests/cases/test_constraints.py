@@ -230,7 +230,8 @@ def test_unit_cost_cannot_be_negative(case, officer):
         ("status", "approved", "maybe", "lineitem_review_status_valid"),
         ("masl", "ABC1234567890123", "ABC12345", "lineitem_masl_format"),
         ("masl", "", "ABC123456789012", "lineitem_masl_format"),
-        ("unit", "LOT", "e", "lineitem_unit_of_issue_format"),
+        ("unit", "LO", "e", "lineitem_unit_of_issue_format"),
+        ("unit", "LO", "LOT", "lineitem_unit_of_issue_format"),  # two letters (DoD unit of issue): LO, not LOT
         ("unit", "EA", "E1", "lineitem_unit_of_issue_format"),
         ("unit", "EA", "LOTS", "value too long for type character varying(3)"),
     ],
