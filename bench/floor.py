@@ -53,7 +53,11 @@ LINES = """COALESCE((
     SELECT json_agg(json_build_object(
         'case', c.case_id, 'line_number', l.line_number, 'category', l.category, 'description', l.description,
         'masl', l.masl, 'quantity', l.quantity, 'unit_of_issue', l.unit_of_issue, 'unit_cost', l.unit_cost::text,
-        'total_cost', l.total_cost::text, 'is_mde', l.is_mde, 'is_sme', l.is_sme, 'review_status', l.review_status,
+        'total_cost', l.total_cost::text, 'is_mde', l.is_mde, 'is_sme', l.is_sme, 'source_code', l.source_code,
+        'type_of_assistance', l.type_of_assistance, 'offer_release_code', l.offer_release_code,
+        'delivery_term_code', l.delivery_term_code, 'months_of_service', l.months_of_service,
+        'delivery_from_months', l.delivery_from_months, 'delivery_to_months', l.delivery_to_months,
+        'review_status', l.review_status,
         'created_by', lc.username, 'updated_by', lu.username, 'updated_at', l.updated_at, 'version', l.version
     ) ORDER BY l.line_number)
     FROM cases_lineitem l

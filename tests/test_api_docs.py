@@ -20,6 +20,9 @@ from tests.transactional import LiveServerTestCase
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "api.md"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
+# Sections whose commands still hold placeholders (a hash to copy, a CSRF token): named here so
+# that every other section, and any new one, is run.
+NOT_RUN_YET = {"## 5. LOA documents: offer, accept, amend, compare"}
 
 # Any HTTP error fails the command (and so, under `set -e`, the script), printing the body.
 PRELUDE = """set -euo pipefail
@@ -27,8 +30,17 @@ curl() { command curl --fail-with-body "$@"; }
 """
 
 
+def sections() -> dict[str, str]:
+    parts = re.split(r"^(## .*)$", DOC.read_text(), flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
 def shell_blocks() -> list[str]:
-    return SH_BLOCK.findall(DOC.read_text())
+    return [block for title, text in sections().items() if title not in NOT_RUN_YET for block in SH_BLOCK.findall(text)]
+
+
+def test_only_the_named_sections_are_left_out():
+    assert set(sections()) >= NOT_RUN_YET
 
 
 def database_url() -> str:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from fms.cases import rules
 from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, ReviewGroup, event_actions
+from fms.reference.codes import LINE_CODE_TABLES
 
 
 class StrictSerializer(serializers.Serializer):
@@ -109,12 +110,31 @@ class LineWriteSerializer(StrictSerializer):
     )
     category = serializers.ChoiceField(choices=LineCategory.choices)
     description = serializers.CharField(max_length=TEXT["description"])
-    masl = serializers.RegexField(rules.MASL_PATTERN, required=False, allow_blank=True)
+    masl = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="Spaces and dashes are removed; no O or I."
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     unit_of_issue = serializers.RegexField(rules.UNIT_OF_ISSUE_PATTERN, required=False)
     unit_cost = MoneyField()
     is_mde = serializers.BooleanField(required=False)
-    is_sme = serializers.BooleanField(required=False)
+    is_sme = serializers.BooleanField(required=False, help_text="Required with is_mde: every MDE is SME.")
+    source_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["source_code"].choices, required=False, allow_blank=True
+    )
+    type_of_assistance = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["type_of_assistance"].choices, required=False, allow_blank=True
+    )
+    offer_release_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["offer_release_code"].choices, required=False, allow_blank=True
+    )
+    delivery_term_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["delivery_term_code"].choices, required=False, allow_blank=True
+    )
+    months_of_service = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
+    delivery_from_months = serializers.IntegerField(
+        min_value=0, max_value=600, required=False, allow_null=True, help_text="Months after acceptance."
+    )
+    delivery_to_months = serializers.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
 
 
 class LineUpdateSerializer(LineWriteSerializer):
@@ -167,6 +187,13 @@ class LineItemSerializer(serializers.Serializer):
     total_cost = money()
     is_mde = serializers.BooleanField()
     is_sme = serializers.BooleanField()
+    source_code = serializers.CharField(allow_blank=True)
+    type_of_assistance = serializers.CharField(allow_blank=True)
+    offer_release_code = serializers.CharField(allow_blank=True)
+    delivery_term_code = serializers.CharField(allow_blank=True)
+    months_of_service = serializers.IntegerField(allow_null=True)
+    delivery_from_months = serializers.IntegerField(allow_null=True)
+    delivery_to_months = serializers.IntegerField(allow_null=True)
     review_status = serializers.ChoiceField(choices=LineStatus.choices)
     created_by = serializers.CharField()
     updated_by = serializers.CharField()

@@ -135,6 +135,13 @@ LINE_CSV = [
     ("total_cost", "total_cost"),
     ("is_mde", "is_mde"),
     ("is_sme", "is_sme"),
+    ("source_code", "source_code"),
+    ("type_of_assistance", "type_of_assistance"),
+    ("offer_release_code", "offer_release_code"),
+    ("delivery_term_code", "delivery_term_code"),
+    ("months_of_service", "months_of_service"),
+    ("delivery_from_months", "delivery_from_months"),
+    ("delivery_to_months", "delivery_to_months"),
     ("review_status", "review_status"),
 ]
 

@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases.models import Case
 from fms.ledger.models import ApprovalEvent
-from tests.factories import line_data, make_case
+from tests.conftest import bearer
+from tests.factories import UserFactory, line_data, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -197,13 +199,24 @@ def test_refusals_come_back_as_problems_naming_the_rule(api):
     assert problem["request_id"] == refused["X-Request-ID"]
 
 
-def test_the_author_cannot_approve_over_the_api(api, reviewer):
-    both = api("officer")
-    case = make_case(reviewer.__class__.objects.get(username="officer"), lines=1)
-    line = both.get(f"/api/v1/cases/{case.case_id}/lines/001/")
-    submitted = both.post(f"/api/v1/cases/{case.case_id}/lines/001/submit/", {}, HTTP_IF_MATCH=line["ETag"])
-    refused = both.post(f"/api/v1/cases/{case.case_id}/lines/001/approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
+def test_the_author_cannot_approve_over_the_api_even_holding_the_approve_permission(db):
+    # Separation of duties, not a missing permission: this author is also a reviewer.
+    both = UserFactory(username="both", roles=[CASE_OFFICER, REVIEWER])
+    UserFactory(username="checker", roles=[REVIEWER])
+    assert both.has_perm("cases.approve_lineitem")
+    case = make_case(both, lines=1)
+    author, checker = bearer("both"), bearer("checker")
+    url = f"/api/v1/cases/{case.case_id}/lines/001/"
+    submitted = author.post(f"{url}submit/", {}, HTTP_IF_MATCH=author.get(url)["ETag"])
+    refused = author.post(f"{url}approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
     assert refused.status_code == 403
+    assert refused.json()["type"] == "/api/problems/#separation-of-duties"
+    assert "you created or last changed it" in refused.json()["detail"]
+    assert author.get(url).json()["review_status"] == "submitted"
+    # The positive control: another reviewer's approval of the same line, same request, goes through.
+    approved = checker.post(f"{url}approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
+    assert approved.status_code == 200
+    assert approved.json()["review_status"] == "approved"
 
 
 def test_removing_a_line(api, officer):
