@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fms.core.responses.NoStoreMiddleware",
     "fms.core.responses.ApiNotFoundMiddleware",
+    "fms.core.paths.NulPathMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fms.core.api.query.QueryParameterMiddleware",
