@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "fms.core",
+    "fms.reference",
     "fms.accounts",
     "fms.ledger",
     "fms.cases",
+    "fms.documents",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fms.core.responses.NoStoreMiddleware",
+    "fms.core.responses.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fms.core.api.query.QueryParameterMiddleware",
@@ -319,7 +323,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
+        "DocumentKindEnum": "fms.documents.choices.DocumentKind",
+        "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
 }

@@ -22,6 +22,7 @@ from fms.cases.models import Case, LineItem
 from fms.cases.templatetags.fms import money_short
 from fms.core.charts import Bar, bar_chart
 from fms.core.errors import DomainError
+from fms.core.numbers import ascii_int
 from fms.ledger.verification import verify_ledger
 
 CASES_PER_PAGE = 50
@@ -167,7 +168,7 @@ def case_edit(request, case_id: str):
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    return ascii_int(value)
 
 
 @login_required

@@ -120,7 +120,7 @@ class ReviewInTheBrowserTest(LiveServerTestCase):
         lines = [
             ("other", "AN/TPQ-53 counter-battery radar", "3", "EA", "15250000.00"),
             ("training", "Operator and maintainer training", "12", "MO", "85000.00"),
-            ("spare_parts", "Initial spare parts package", "1", "LOT", "2400000.00"),
+            ("spare_parts", "Initial spare parts package", "1", "LO", "2400000.00"),
         ]
         page.click("text=Add line")
         for index, (category, description, quantity, unit, cost) in enumerate(lines):

@@ -79,6 +79,7 @@ class CheckpointListView(LedgerView):
 
 class LatestCheckpointView(LedgerView):
     problem_codes = ("404",)  # no head signed yet
+
     @extend_schema(responses={200: s.TreeHeadSerializer}, summary="The latest signed tree head")
     def get(self, request):
         head = proofs.latest_head()
