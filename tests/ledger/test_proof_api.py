@@ -87,7 +87,7 @@ class ProofApiTest(CommittedTestCase):
         self.sign()
         first = self.auditor.get("/api/v1/ledger/checkpoints/?page_size=1").json()
         assert [head["tree_size"] for head in first["results"]] == [6]
-        second = self.auditor.get(first["next"]).json()
+        second = self.auditor.get(first["next_url"]).json()
         assert [head["tree_size"] for head in second["results"]] == [5]
         assert second["next"] is None
 

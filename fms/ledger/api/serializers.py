@@ -25,9 +25,16 @@ class TreeHeadSerializer(serializers.Serializer):
 
 
 class TreeHeadPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
+    """The one page shape of every list (fms.core.api.pagination.page_body)."""
+
     results = TreeHeadSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="Pass as ?cursor= for the next page; null at the end.")
+    next_url = serializers.URLField(allow_null=True, help_text="This request with that parameter set.")
+    previous = serializers.CharField(allow_null=True, help_text="Pass as ?cursor= for the page before.")
+    previous_url = serializers.URLField(allow_null=True)
+
+    class Meta:
+        ref_name = "SignedTreeHeadPage"
 
 
 class InclusionProofSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.views import APIView
 
-from fms.core.api.pagination import KeysetPage, Ordering, page_links
+from fms.core.api.pagination import KeysetPage, Ordering, page_body
 from fms.core.api.renderers import JSONRenderer, dumps
 from fms.core.errors import NotFound, ValidationFailed
 from fms.ledger import proofs, signing
@@ -72,9 +72,9 @@ class CheckpointListView(LedgerView):
         page = KeysetPage.from_request(request, HEAD_ORDERINGS, "-tree_size")
         rows = list(page.apply(SignedTreeHead.objects.all()).values("id", *proofs.HEAD_FIELDS))
         rows, next_cursor, previous_cursor = page.finish(rows, key=lambda row: [row["tree_size"], row["id"]])
-        next_url, previous_url = page_links(request, next_cursor, previous_cursor)
-        results = [{field: row[field] for field in proofs.HEAD_FIELDS} for row in rows]
-        return _json({"next": next_url, "previous": previous_url, "results": results})
+        results = [dumps({field: row[field] for field in proofs.HEAD_FIELDS}) for row in rows]
+        body = page_body(request, results, next_cursor, previous_cursor)
+        return HttpResponse(body, content_type="application/json")
 
 
 class LatestCheckpointView(LedgerView):
