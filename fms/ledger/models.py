@@ -123,14 +123,12 @@ _LOG_ENTRY_CHECKS_SQL = """
         RAISE EXCEPTION 'event % is not settled: transactions older than it are still running', NEW.event_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'logentry_dense_feed_order';
     END IF;
-    last_txid := COALESCE(last_txid, 0);
-    last_id := COALESCE(last_id, 0);
-    IF (new_txid, NEW.event_id) <= (last_txid, last_id) OR EXISTS (
-        SELECT 1 FROM cases_approvalevent e
-        WHERE (e.txid, e.id) > (last_txid, last_id) AND (e.txid, e.id) < (new_txid, NEW.event_id)
-    ) THEN
-        RAISE EXCEPTION 'the transparency log follows the feed order: event % is not the next one', NEW.event_id
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'logentry_dense_feed_order';
+    -- The next event in feed order after the last entry's (an index walk of (txid, id), one row).
+    SELECT e.id INTO next_id FROM cases_approvalevent e
+        WHERE (e.txid, e.id) > (COALESCE(last_txid, 0), COALESCE(last_id, 0)) ORDER BY e.txid, e.id LIMIT 1;
+    IF next_id IS DISTINCT FROM NEW.event_id THEN
+        RAISE EXCEPTION 'the transparency log follows the feed order: event % is not the next one (%)',
+            NEW.event_id, next_id USING ERRCODE = 'check_violation', CONSTRAINT = 'logentry_dense_feed_order';
     END IF;
     RETURN NEW;
 """
@@ -170,7 +168,7 @@ class LogEntry(models.Model):
                 name="logentry_dense_feed_order",
                 when=pgtrigger.Before,
                 operation=pgtrigger.Insert,
-                declare=[(name, "bigint") for name in ("last_index", "last_txid", "last_id", "new_txid")],
+                declare=[(name, "bigint") for name in ("last_index", "last_txid", "last_id", "new_txid", "next_id")],
                 func=_LOG_ENTRY_CHECKS_SQL,
             ),
             *_append_only("logentry", "the transparency log"),
