@@ -27,6 +27,7 @@ run: venv
 	@DEBUG=1 LOG_FORMAT=text $(WITH_DB) sh -c '\
 		$(PY) manage.py migrate --no-input -v 1 && \
 		$(PY) manage.py load_demo && \
+		$(PY) manage.py ledger_checkpoint && \
 		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops it and the embedded database)" && echo && \
 		exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
