@@ -91,7 +91,8 @@ def test_start_write_needs_a_line():
 
 def test_start_write_needs_the_lor_received_date():
     detail = refusal(CaseStatus.DEVELOPMENT, CaseAction.START_WRITE, lor_received_on=None)
-    assert "lor_received_on" in detail
+    assert "the date the Letter of Request was received is not set" in detail
+    assert "lor_received_on" not in detail  # a person reads this: the label, not the field name
     assert detail.startswith("Cannot start write JA-P-SAA (in development)")
 
 
