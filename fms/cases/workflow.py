@@ -126,6 +126,15 @@ def _label(value: str) -> str:
     return value.replace("_", " ")
 
 
+def _step_words(action: str) -> str:
+    """A case action as a user reads it: "start writing", "submit for review"."""
+    return CaseAction(action).label.lower() if action in CaseAction.values else _label(action)
+
+
+def _status_words(status: str) -> str:
+    return CaseStatus(status).label if status in CaseStatus.values else _label(status)
+
+
 def case_transition_for(status: str, action: str) -> CaseTransition:
     """The transition for `action` from `status`, or TransitionNotAllowed saying why not."""
     if action not in CASE_ACTIONS:
@@ -136,8 +145,8 @@ def case_transition_for(status: str, action: str) -> CaseTransition:
     if transition is None:
         sources = [t.source for t in CASE_TRANSITIONS if t.action == action]
         raise TransitionNotAllowed(
-            f"A case in {_label(status)} cannot {_label(action)}: "
-            f"that step starts only from {' or '.join(_label(s) for s in sources)}.",
+            f"A case in {_status_words(status)} cannot {_step_words(action)}: "
+            f"that step starts only from {' or '.join(_status_words(s) for s in sources)}.",
             state=status,
             action=action,
         )
@@ -156,6 +165,15 @@ CASE_GUARD_REMEDIES: dict[CaseGuard, str] = {
     offer_not_expired: "a case officer sets a later offer expiry date, or the case is cancelled",
 }
 ROLE_OF_PERMISSION = {STAFF: "a case officer", REVIEW: "a reviewer"}
+# The field (for API clients, in the problem's `errors`) that each guard looks at; pages use the words.
+CASE_GUARD_FIELDS: dict[CaseGuard, str] = {
+    has_lines: "lines",
+    lor_received: "lor_received_on",
+    lines_submitted_or_approved: "lines",
+    lines_approved: "lines",
+    notification_cleared: "notification",
+    offer_not_expired: "offer_expires_on",
+}
 
 
 def case_guard_remedy(transition: CaseTransition, facts: CaseFacts) -> str:
@@ -177,13 +195,15 @@ def unmet_case_guard(transition: CaseTransition, facts: CaseFacts) -> str | None
 def check_case_transition(facts: CaseFacts, action: str) -> CaseTransition:
     """The allowed transition, or TransitionNotAllowed naming the state, the action and the unmet guard."""
     transition = case_transition_for(facts.status, action)
-    reason = unmet_case_guard(transition, facts)
-    if reason:
-        raise TransitionNotAllowed(
-            f"Cannot {_label(action)} {facts.case_id} (in {_label(facts.status)}): {reason}.",
-            state=facts.status,
-            action=action,
-        )
+    for guard in transition.guards:
+        reason = guard(facts)
+        if reason:
+            raise TransitionNotAllowed(
+                f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
+                state=facts.status,
+                action=action,
+                errors={CASE_GUARD_FIELDS.get(guard, "status"): [f"{reason[:1].upper()}{reason[1:]}."]},
+            )
     return transition
 
 

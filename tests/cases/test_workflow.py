@@ -62,7 +62,7 @@ def test_every_case_state_and_action(status, action):
             workflow.check_case_transition(facts(status=status), action)
         assert refused.value.state == status
         assert refused.value.action == action
-        assert status.replace("_", " ") in refused.value.detail
+        assert CaseStatus(status).label in refused.value.detail  # the status as a user reads it
 
 
 def test_the_table_holds_exactly_the_legal_steps():
@@ -93,7 +93,7 @@ def test_start_write_needs_the_lor_received_date():
     detail = refusal(CaseStatus.DEVELOPMENT, CaseAction.START_WRITE, lor_received_on=None)
     assert "the date the Letter of Request was received is not set" in detail
     assert "lor_received_on" not in detail  # a person reads this: the label, not the field name
-    assert detail.startswith("Cannot start write JA-P-SAA (in development)")
+    assert detail.startswith("Cannot start writing JA-P-SAA (in Development)")
 
 
 def test_submit_review_needs_every_line_submitted_or_approved():
