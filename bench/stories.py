@@ -2,7 +2,7 @@
 
 Each case gets a plausible history: created by an officer, lines added, submitted, decided on by
 a reviewer (never the line's maker), then moved through the case steps up to its final status.
-Every event is hashed with fms.cases.ledger exactly as the services do, so `verify_ledger` holds
+Every event is hashed with fms.ledger.chain exactly as the services do, so `verify_ledger` holds
 on the result; versions, timestamps and digests follow the same rules as the services.
 """
 
@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fms.cases import ledger, rules
+from fms.cases import digests, rules
+from fms.ledger.chain import GENESIS, event_hash
 
 # Share of cases per purchaser (reference data codes); Japan is the client the benchmark reads as.
 PURCHASER_WEIGHTS = {
@@ -177,7 +178,7 @@ class StoryTeller:
             at = clock.tick()
             if action == "offer":
                 header["offer_expires_on"] = rules.offer_expiry(at.date())
-            digest = ledger.case_digest(header, {line["line_number"]: line["digest"] for line in lines if line["pk"]})
+            digest = digests.case_digest(header, {line["line_number"]: line["digest"] for line in lines if line["pk"]})
             chain.append(None, action, from_status, to_status, actor, comment, at, digest)
 
         def line_step(line: dict, action: str, actor, to_status: str, comment: str = "") -> None:
@@ -280,7 +281,7 @@ class StoryTeller:
             "is_sme": major,
             "pk": None,
         }
-        content["digest"] = ledger.line_digest(content)
+        content["digest"] = digests.line_digest(content)
         return content
 
     def notification(self, purchaser: str, totals: dict, at: dt.datetime) -> tuple:
@@ -336,7 +337,7 @@ class Chain:
 
     def __init__(self, teller: StoryTeller, case_pk: int, case_id: str, created: dt.datetime):
         self.teller, self.case_pk, self.case_id = teller, case_pk, case_id
-        self.prev = ledger.GENESIS
+        self.prev = GENESIS
         self.events: list[tuple] = []
         self.first_at = created
 
@@ -356,7 +357,7 @@ class Chain:
             "content_digest": content_digest,
             "prev_hash": self.prev,
         }
-        digest = ledger.event_hash(case_id=self.case_id, line_number=line["line_number"] if line else None, **fields)
+        digest = event_hash(case_id=self.case_id, line_number=line["line_number"] if line else None, **fields)
         ids = self.teller.ids
         event = {
             **fields,

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "fms.core",
     "fms.accounts",
+    "fms.ledger",
     "fms.cases",
 ]
 

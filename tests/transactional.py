@@ -15,7 +15,7 @@ class LedgerSafeTeardown:
     serialized_rollback = True
 
     def _fixture_teardown(self):
-        with pgtrigger.ignore("cases.ApprovalEvent:approvalevent_no_truncate"):
+        with pgtrigger.ignore("ledger.ApprovalEvent:approvalevent_no_truncate"):
             super()._fixture_teardown()
 
 

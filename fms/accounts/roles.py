@@ -17,7 +17,7 @@ _READ_DOMAIN = [
     "cases.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",
-    "cases.view_approvalevent",
+    "ledger.view_approvalevent",
 ]
 
 # Staff manage their own API tokens (administrators anyone's); client tokens are issued for them.

@@ -10,10 +10,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from fms.cases import ledger, selectors, services, workflow
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases import selectors, services, workflow
+from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.core.admin import refusals_as_messages
 from fms.core.errors import DomainError
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 
 
 def money(value) -> str:
@@ -257,7 +259,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description="ledger")
     def ledger_verification(self, obj):
-        result = ledger.verify_ledger([obj.pk])
+        result = verify_ledger([obj.pk])
         if result.ok:
             return format_html("✔ {} events, hash chain verified", result.events)
         return format_html("✘ chain broken: {}", str(result.breaks[0]))

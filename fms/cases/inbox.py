@@ -16,7 +16,8 @@ from django.utils import timezone
 from fms.accounts.models import User
 from fms.cases import selectors, services, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
-from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.models import LineItem
+from fms.ledger.models import ApprovalEvent
 
 OFFER_EXPIRY_WARNING_DAYS = 14
 INBOX_LIMIT = 50

@@ -32,9 +32,10 @@ from fms.accounts.models import User
 from fms.accounts.roles import CLIENT
 from fms.cases import rules, words
 from fms.cases.choices import LineStatus
-from fms.cases.models import ApprovalEvent, CongressionalNotification, LineItem, Purchaser
 from fms.cases.models import Case as FmsCase
+from fms.cases.models import CongressionalNotification, LineItem, Purchaser
 from fms.cases.workflow import LINES_DECIDABLE_IN
+from fms.ledger.models import ApprovalEvent
 
 NOTHING = object()
 

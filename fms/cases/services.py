@@ -18,10 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fms.accounts.models import User
-from fms.cases import ledger, rules, workflow
+from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
+from fms.ledger import chain
+from fms.ledger.models import ApprovalEvent
 
 CASE_EDITABLE_FIELDS = frozenset(
     {"title", "description", "notes", "lor_date", "lor_received_on", "offer_expires_on", "notification"}
@@ -78,13 +80,13 @@ def _locked_line(line: LineItem) -> tuple[Case, LineItem]:
 
 
 def _line_values(line: LineItem) -> dict:
-    return {field: getattr(line, field) for field in ledger.LINE_CONTENT_FIELDS}
+    return {field: getattr(line, field) for field in digests.LINE_CONTENT_FIELDS}
 
 
 def _case_digest(case: Case) -> str:
-    lines = case.lines.filter(removed_at__isnull=True).values(*ledger.LINE_CONTENT_FIELDS)
-    values = {field: getattr(case, field) for field in ledger.CASE_CONTENT_FIELDS}
-    return ledger.case_digest(values, {line["line_number"]: ledger.line_digest(line) for line in lines})
+    lines = case.lines.filter(removed_at__isnull=True).values(*digests.LINE_CONTENT_FIELDS)
+    values = {field: getattr(case, field) for field in digests.CASE_CONTENT_FIELDS}
+    return digests.case_digest(values, {line["line_number"]: digests.line_digest(line) for line in lines})
 
 
 def _append_event(
@@ -110,9 +112,9 @@ def _append_event(
         "comment": comment,
         "occurred_at": timezone.now(),
         "content_digest": content_digest,
-        "prev_hash": last["hash"] if last else ledger.GENESIS,
+        "prev_hash": last["hash"] if last else chain.GENESIS,
     }
-    digest = ledger.event_hash(case_id=case.case_id, line_number=line.line_number if line else None, **fields)
+    digest = chain.event_hash(case_id=case.case_id, line_number=line.line_number if line else None, **fields)
     return ApprovalEvent.objects.create(case=case, line_item=line, hash=digest, **fields)
 
 
@@ -332,7 +334,7 @@ def line_item_add(
             to_status=line.review_status,
             actor=actor,
             comment="",
-            content_digest=ledger.line_digest(_line_values(line)),
+            content_digest=digests.line_digest(_line_values(line)),
         )
         _bump(case)
     return line
@@ -368,7 +370,7 @@ def line_item_update(*, actor: User, line: LineItem, expected_version: int | Non
             to_status=line.review_status,
             actor=actor,
             comment="",
-            content_digest=ledger.line_digest(_line_values(line)),
+            content_digest=digests.line_digest(_line_values(line)),
         )
         _bump(case)
     return line
@@ -393,7 +395,7 @@ def line_item_remove(*, actor: User, line: LineItem, expected_version: int | Non
             to_status=line.review_status,
             actor=actor,
             comment=comment,
-            content_digest=ledger.line_digest(_line_values(line)),
+            content_digest=digests.line_digest(_line_values(line)),
         )
         _bump(case)
 
@@ -420,7 +422,7 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
             to_status=line.review_status,
             actor=actor,
             comment=comment,
-            content_digest=ledger.line_digest(_line_values(line)),
+            content_digest=digests.line_digest(_line_values(line)),
         )
         _reopen_case_after(case, line, action, actor=actor, comment=comment)
         _bump(case)

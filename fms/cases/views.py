@@ -16,15 +16,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from fms.cases import inbox, ledger, selectors, services, workflow
+from fms.cases import inbox, selectors, services, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.filters import CaseFilterSet
 from fms.cases.forms import CaseForm, DecisionForm, LineForm, add_refusal, refusal_words
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
 from fms.cases.templatetags.fms import money_short
 from fms.cases.words import event_sentence, status_label
 from fms.core.charts import Bar, bar_chart
 from fms.core.errors import DomainError, StaleVersion
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 
 CASES_PER_PAGE = 50
 # Line steps a page offers for several lines at once; rejecting is confirmed line by line.
@@ -293,7 +295,7 @@ def _case_page(request, case: Case, *, kept: dict | None = None, status: int = 2
             for step in services.case_step_options(request.user, case, mine=False)
             if step.action not in (CaseAction.CANCEL, CaseAction.RETURN)
         ],
-        "verification": ledger.verify_ledger([case.pk]),
+        "verification": verify_ledger([case.pk]),
         "history": selectors.field_history_of(case) if staff else None,
         "staff": staff,
         "sent_back": _sent_back_lines(last_decisions, lines),

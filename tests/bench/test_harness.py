@@ -9,8 +9,8 @@ from django.db import connection
 from bench import floor
 from bench.dataset import TOTALS_SQL
 from bench.stories import CASE_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, NOTIFICATION_COLUMNS, Actors, Ids, StoryTeller
-from fms.cases.ledger import verify_ledger
 from fms.cases.models import Case, LineItem
+from fms.ledger.verification import verify_ledger
 from tests.conftest import bearer
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ and at 390 px under tests/artifacts/scenario/; at 390 px the page must not scrol
 
 from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases.choices import CaseStatus, LineStatus
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.browser.base import ARTIFACTS, DESKTOP, PHONE, BrowserTestCase
 from tests.factories import UserFactory
 

@@ -8,9 +8,10 @@ from django.contrib import admin
 from django.urls import resolve, reverse
 
 from fms.accounts.models import User
-from fms.cases import ledger
 from fms.cases.choices import CaseAction, CaseStatus, LineStatus
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
     japan.refresh_from_db()
     assert japan.status == CaseStatus.CLOSED
     assert ApprovalEvent.objects.filter(case=japan).count() == events_before + 6 + len(steps)
-    assert ledger.verify_ledger([japan.pk]).ok
+    assert verify_ledger([japan.pk]).ok
 
 
 def test_a_refused_step_is_a_message_not_a_500(client, demo):

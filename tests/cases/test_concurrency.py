@@ -6,10 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 from django.db import connection
 
 from fms.accounts.roles import CASE_OFFICER, REVIEWER
-from fms.cases import ledger, services
+from fms.cases import services
 from fms.cases.choices import LineStatus
-from fms.cases.models import ApprovalEvent, LineItem
+from fms.cases.models import LineItem
 from fms.core.errors import DomainError
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 from tests.factories import UserFactory, lines_of, make_case
 from tests.transactional import CommittedTestCase
 
@@ -48,7 +50,7 @@ class ConcurrentDecisionsTest(CommittedTestCase):
         assert set(results) - {"ok"} == {"TransitionNotAllowed"}
         assert ApprovalEvent.objects.filter(line_item=line, action="approve").count() == 1
         assert LineItem.objects.get(pk=line.pk).review_status == LineStatus.APPROVED
-        assert ledger.verify_ledger([self.case.pk]).ok
+        assert verify_ledger([self.case.pk]).ok
 
     def test_two_officers_editing_the_same_version_one_wins_the_other_is_told(self):
         officer2 = UserFactory(username="officer2", roles=[CASE_OFFICER])
@@ -82,4 +84,4 @@ class ConcurrentDecisionsTest(CommittedTestCase):
         line = LineItem.objects.get(pk=self.line.pk)
         assert (line.quantity, line.description, line.version) == (5, "Other", self.line.version + 2)
         assert ApprovalEvent.objects.filter(line_item=line, action="edit").count() == 2
-        assert ledger.verify_ledger([self.case.pk]).ok
+        assert verify_ledger([self.case.pk]).ok

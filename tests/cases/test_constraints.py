@@ -7,7 +7,8 @@ from django.db import DataError, IntegrityError, InternalError, ProgrammingError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db

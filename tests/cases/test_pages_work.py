@@ -9,7 +9,8 @@ from django.urls import reverse
 from fms.cases import services
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.forms import LineForm
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db

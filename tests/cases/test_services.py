@@ -10,11 +10,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fms.accounts.roles import REVIEWER
-from fms.cases import ledger, rules, services
+from fms.cases import digests, rules, services
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import SeparationOfDuties, TransitionNotAllowed
-from fms.cases.models import ApprovalEvent, Case, LineItem, Purchaser
+from fms.cases.models import Case, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS
 from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
 
@@ -87,7 +89,7 @@ def test_a_walk_records_one_event_per_step_in_order(officer, reviewer):
         ("complete_supply", "supply_complete", "officer"),
         ("close", "closed", "officer"),
     ]
-    assert ledger.verify_ledger([case.pk]).ok
+    assert verify_ledger([case.pk]).ok
 
 
 def test_offer_sets_the_expiry_85_days_ahead_unless_given(officer, reviewer):
@@ -269,12 +271,12 @@ def test_editing_an_approved_line_puts_it_back_to_draft_and_voids_the_approval(o
     line = line_in(LineStatus.APPROVED, officer=officer, reviewer=reviewer)
     approval = last_event(line.case)
     assert approval.action == LineAction.APPROVE
-    assert approval.content_digest == ledger.line_digest(services._line_values(LineItem.objects.get(pk=line.pk)))
+    assert approval.content_digest == digests.line_digest(services._line_values(LineItem.objects.get(pk=line.pk)))
 
     edited = services.line_item_update(actor=officer, line=line, quantity=5)
     assert edited.review_status == LineStatus.DRAFT
     assert edited.total_cost == Decimal("5000.00")
-    assert approval.content_digest != ledger.line_digest(services._line_values(edited))
+    assert approval.content_digest != digests.line_digest(services._line_values(edited))
     edit_event = last_event(line.case)
     assert (edit_event.action, edit_event.from_status, edit_event.to_status) == ("edit", "approved", "draft")
 
@@ -357,7 +359,7 @@ def test_a_line_sent_back_in_review_sends_the_case_back_to_write_as_a_case_event
         CaseStatus.WRITE,
     )
     assert (case_event.actor, case_event.comment) == (reviewer, f"Line 002 {past}: Quantity differs from the LOR.")
-    assert ledger.verify_ledger([case.pk]).ok
+    assert verify_ledger([case.pk]).ok
 
 
 def test_an_approval_in_review_leaves_the_case_in_review(officer, reviewer):
@@ -390,7 +392,7 @@ def test_after_the_return_the_officer_fixes_resubmits_and_the_case_goes_back_to_
     services.line_item_approve(actor=reviewer, line=lines_of(case)[1])
     case = services.case_transition(actor=reviewer, case=case, action=CaseAction.PROPOSE)
     assert case.status == CaseStatus.PROPOSED
-    assert ledger.verify_ledger([case.pk]).ok
+    assert verify_ledger([case.pk]).ok
 
 
 # ---- Separation of duties -------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.urls import reverse
 from fms.accounts.models import User
 from fms.cases import services
 from fms.cases.choices import CaseStatus, LineStatus
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, lines_of, make_case
 
 pytestmark = pytest.mark.django_db

@@ -31,12 +31,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.cases.selectors import (
     formal_review_days_expression,
     notification_required_expression,
     review_ends_on_expression,
 )
+from fms.ledger.models import ApprovalEvent
 
 _KEY = re.compile(r"^[a-z_]+$")
 

@@ -13,18 +13,20 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 
-from fms.cases import ledger, selectors, services
+from fms.cases import selectors, services
 from fms.cases.api import documents as docs
 from fms.cases.api import serializers as s
 from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
-from fms.cases.models import ApprovalEvent, Case, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
 from fms.core.api.conditional import etag, expected_version, not_modified
 from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 from fms.core.errors import ValidationFailed
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 
 JSON = "application/json"
 
@@ -278,7 +280,7 @@ class CaseViewSet(ScopedViewSet):
     @extend_schema(parameters=[CASE_ID], responses={200: s.LedgerSerializer})
     def ledger(self, request, case_id: str):
         case = self.case(case_id)
-        result = ledger.verify_ledger([case.pk])
+        result = verify_ledger([case.pk])
         broken = result.breaks[0] if result.breaks else None
         first_break = {"position": broken.seq, "event_id": broken.event_id, "reason": broken.reason} if broken else None
         body = {"case": case.case_id, "ok": result.ok, "events": result.events, "first_break": first_break}

@@ -1,4 +1,4 @@
-"""Template filters for money, ages and status badges."""
+"""Template filters for money, ages, status badges and ledger actions."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+
+from fms.cases.choices import event_actions
 
 register = template.Library()
 
@@ -38,6 +40,15 @@ def age(moment: dt.datetime | None) -> str:
         if seconds >= size:
             return f"{seconds // size} {unit}"
     return "just now"
+
+
+_ACTION_LABELS = dict(event_actions())
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """The words for a ledger event's action (the ledger stores the action's value only)."""
+    return _ACTION_LABELS.get(action, action)
 
 
 @register.simple_tag

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fms.cases.models import ApprovalEvent, Case
+from fms.cases.models import Case
+from fms.ledger.models import ApprovalEvent
 from tests.factories import line_data, make_case
 
 pytestmark = pytest.mark.django_db

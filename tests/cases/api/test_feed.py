@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import CASE_OFFICER, CLIENT, REVIEWER
 from fms.accounts.services import token_issue
 from fms.cases import services
-from fms.cases.models import ApprovalEvent
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, lines_of, make_case
 from tests.transactional import CommittedTestCase
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from fms.cases.models import ApprovalEvent, Case, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.models import IdempotencyRecord
+from fms.ledger.models import ApprovalEvent
 
 pytestmark = pytest.mark.django_db
 

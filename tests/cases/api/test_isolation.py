@@ -2,7 +2,8 @@
 
 import pytest
 
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.ledger.models import ApprovalEvent
 
 pytestmark = pytest.mark.django_db
 

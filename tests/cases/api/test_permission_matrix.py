@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
 from fms.accounts.services import token_issue
 from fms.cases import services
-from fms.cases.models import ApprovalEvent, Case, CongressionalNotification, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, LineItem, Purchaser
+from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from fms.cases.models import ApprovalEvent, CaseHistory, LineItemHistory
+from fms.cases.models import CaseHistory, LineItemHistory
+from fms.ledger.models import ApprovalEvent
 
 # The ledger and the field history are append-only: the application may read and add, never change.
 APPEND_ONLY_TABLES = [model._meta.db_table for model in (ApprovalEvent, CaseHistory, LineItemHistory)]

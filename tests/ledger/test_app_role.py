@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import ProgrammingError, connection, transaction
 
 from fms.cases.choices import CaseStatus
-from fms.cases.models import ApprovalEvent
+from fms.ledger.models import ApprovalEvent
 from tests.factories import walk_to
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,12 @@ import pytest
 from django.core.management import CommandError, ManagementUtility, call_command
 from django.db import DatabaseError, connection, transaction
 
-from fms.cases import ledger, services
+from fms.cases import services
 from fms.cases.choices import CaseStatus
-from fms.cases.models import ApprovalEvent
+from fms.ledger import chain
+from fms.ledger.canonical import canonical_json
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
 from tests.factories import lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +34,14 @@ def event(case, seq: int) -> ApprovalEvent:
     return ApprovalEvent.objects.get(case=case, seq=seq)
 
 
-def first_break(case) -> ledger.Break:
-    result = ledger.verify_ledger([case.pk])
+def first_break(case) -> chain.Break:
+    result = verify_ledger([case.pk])
     assert not result.ok
     return result.breaks[0]
 
 
 def test_an_untouched_chain_verifies(case):
-    result = ledger.verify_ledger([case.pk])
+    result = verify_ledger([case.pk])
     assert result.ok
     assert result.events == ApprovalEvent.objects.filter(case=case).count() == 10
     out = StringIO()
@@ -129,9 +132,9 @@ def test_two_swapped_events_are_named(case):
 def test_a_rehashed_forgery_breaks_the_next_link(case):
     # A forger who recomputes the altered event's own hash still breaks the link after it.
     target = event(case, 4)
-    fields = {f: getattr(target, f) for f in ledger.EVENT_FIELDS}
+    fields = {f: getattr(target, f) for f in chain.EVENT_FIELDS}
     fields["comment"] = "forged"
-    forged_hash = ledger.event_hash(case_id=case.case_id, line_number=target.line_item.line_number, **fields)
+    forged_hash = chain.event_hash(case_id=case.case_id, line_number=target.line_item.line_number, **fields)
     as_superuser_without_triggers(
         "UPDATE cases_approvalevent SET comment = 'forged', hash = %s WHERE id = %s", [forged_hash, target.pk]
     )
@@ -158,4 +161,11 @@ def test_verify_ledger_command_exits_non_zero(case):
 def test_canonical_json_is_stable():
     from decimal import Decimal
 
-    assert ledger.canonical_json({"b": Decimal("1.5"), "a": "é"}) == '{"a":"é","b":"1.50"}'.encode()
+    assert canonical_json({"b": Decimal("1.5"), "a": "é"}) == '{"a":"é","b":"1.50"}'.encode()
+
+
+def test_the_summary_counts_in_words_that_agree_with_the_numbers(officer, reviewer):
+    one = make_case(officer)
+    out = StringIO()
+    call_command("verify_ledger", one.case_id, stdout=out)
+    assert "1 event in 1 case checked" in out.getvalue()

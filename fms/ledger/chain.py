@@ -1,44 +1,18 @@
-"""The tamper-evident ledger: canonical JSON, content digests and the per-case hash chain.
+"""The per-case hash chain of ledger events and its verification.
 
-    content_digest = SHA-256(canonical JSON of the line (or case) content decided on)
-    hash           = SHA-256(prev_hash ‖ canonical JSON of the event)
+    hash = SHA-256(prev_hash ‖ canonical JSON of the event)
 
-The first event of a case chains from GENESIS. Canonical JSON is UTF-8, keys sorted, no
-whitespace, money as strings with two decimals, datetimes as UTC ISO 8601 with microseconds.
+The first event of a case chains from GENESIS. The hash covers EVENT_FIELDS plus the case's id
+and the line's number (which come from joins).
 """
 
-import datetime as dt
-import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
-import orjson
+from fms.ledger.canonical import canonical_json, sha256_hex
 
 GENESIS = "0" * 64
 
-LINE_CONTENT_FIELDS = (
-    "line_number",
-    "category",
-    "description",
-    "masl",
-    "quantity",
-    "unit_of_issue",
-    "unit_cost",
-    "is_mde",
-    "is_sme",
-)
-CASE_CONTENT_FIELDS = (
-    "case_id",
-    "purchaser_id",
-    "implementing_agency_id",
-    "title",
-    "description",
-    "lor_date",
-    "lor_received_on",
-    "offer_expires_on",
-    "notification_id",
-)
 # The columns an event's hash covers, besides case_id and line_number which come from joins.
 EVENT_FIELDS = (
     "seq",
@@ -52,42 +26,6 @@ EVENT_FIELDS = (
     "content_digest",
     "prev_hash",
 )
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def canonical_json(data: dict) -> bytes:
-    return orjson.dumps({key: _plain(value) for key, value in data.items()}, option=orjson.OPT_SORT_KEYS)
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def line_content(values: dict) -> dict:
-    """The content of a line that a decision is about (not its status or bookkeeping), with its total."""
-    content = {field: values[field] for field in LINE_CONTENT_FIELDS}
-    content["total_cost"] = values["quantity"] * values["unit_cost"]
-    return content
-
-
-def line_digest(values: dict) -> str:
-    return sha256_hex(canonical_json(line_content(values)))
-
-
-def case_digest(case_values: dict, line_digests: dict[str, str]) -> str:
-    """Digest of a case header and the digests of its current lines, keyed by line number."""
-    content = {field: case_values[field] for field in CASE_CONTENT_FIELDS}
-    content["lines"] = dict(sorted(line_digests.items()))
-    return sha256_hex(canonical_json(content))
 
 
 def event_hash(*, case_id: str, line_number: str | None, **fields) -> str:
@@ -167,41 +105,3 @@ def group_by_case(rows: Iterable[dict]) -> Iterator[tuple[str, list[dict]]]:
         run.append(row)
     if current is not None:
         yield current, run
-
-
-@dataclass
-class Verification:
-    cases: int = 0
-    events: int = 0
-    breaks: list[Break] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.breaks
-
-
-def verify_ledger(case_pks: Iterable[int] | None = None, *, chunk_size: int = 20_000) -> Verification:
-    """Recompute every chain (or those of the given cases), streaming rows from a server-side cursor."""
-    from fms.cases.models import ApprovalEvent  # ledger.py stays importable without the ORM
-
-    columns = (
-        "id",
-        "case__case_id",
-        "line_item__line_number",
-        "hash",
-        "case__status",
-        "line_item__review_status",
-        *EVENT_FIELDS,
-    )
-    rows = ApprovalEvent.objects.order_by("case_id", "seq").values_list(*columns)
-    if case_pks is not None:
-        rows = rows.filter(case_id__in=list(case_pks))
-    keys = ("id", "case_id", "line_number", "hash", "case_status", "line_status", *EVENT_FIELDS)
-    result = Verification()
-    for case_id, events in group_by_case(dict(zip(keys, row, strict=True)) for row in rows.iterator(chunk_size)):
-        result.cases += 1
-        result.events += len(events)
-        broken = verify_chain(case_id, events)
-        if broken:
-            result.breaks.append(broken)
-    return result

@@ -2,8 +2,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fms.cases.ledger import verify_ledger
-from fms.cases.models import Case
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class Command(BaseCommand):
@@ -15,16 +19,16 @@ class Command(BaseCommand):
     def handle(self, *args, case_id: str | None = None, **options):
         case_pks = None
         if case_id:
-            case = Case.objects.filter(case_id=case_id.upper()).first()
-            if case is None:
-                raise CommandError(f"No case {case_id}.")
-            case_pks = [case.pk]
+            case_pk = ApprovalEvent.objects.filter(case__case_id=case_id.upper()).values_list("case_id", flat=True)
+            case_pks = list(case_pk[:1])
+            if not case_pks:
+                raise CommandError(f"No case {case_id} in the ledger.")
         started = time.monotonic()
         result = verify_ledger(case_pks)
         seconds = time.monotonic() - started
         for broken in result.breaks:
             self.stderr.write(f"BROKEN {broken}")
-        summary = f"{result.events} events in {result.cases} cases checked in {seconds:.2f}s"
+        summary = f"{plural(result.events, 'event')} in {plural(result.cases, 'case')} checked in {seconds:.2f}s"
         if not result.ok:
-            raise CommandError(f"{len(result.breaks)} broken chain(s); {summary}.")
+            raise CommandError(f"{plural(len(result.breaks), 'broken chain')}; {summary}.")
         self.stdout.write(self.style.SUCCESS(f"Ledger verified: {summary}; every chain is intact."))
