@@ -26,6 +26,15 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# Measured in the page at 390 px: sideways overflow of the page, case ids drawn on more than one
+# line, chart labels drawn smaller than 12 px.
+PHONE_CHECKS = """() => ({
+  overflow: document.documentElement.scrollWidth - window.innerWidth,
+  wrappedIds: [...document.querySelectorAll('.id')]
+      .filter(e => e.getClientRects().length > 1).map(e => e.textContent),
+  smallChartLabels: [...document.querySelectorAll('svg.chart text')]
+      .filter(t => t.getBoundingClientRect().height > 0 && t.getBoundingClientRect().height < 12).length,
+})"""
 # Reported to the console so the test sees it, whatever the browser prints on its own.
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) =>

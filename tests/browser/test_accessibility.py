@@ -1,6 +1,7 @@
 """axe-core (bundled with axe-playwright-python) over every page for every role: no serious or
 critical violation. The counts per page, every impact included, are written to
-tests/artifacts/axe-report.txt."""
+tests/artifacts/axe-report.txt. The same pages at 390 × 844: no sideways scroll, no wrapped case
+id, no chart label under 12 px."""
 
 from io import StringIO
 
@@ -9,7 +10,7 @@ from django.test import override_settings
 
 from fms.cases.demo import demo_password
 from fms.cases.models import Case
-from tests.browser.base import ARTIFACTS, BrowserTestCase
+from tests.browser.base import ARTIFACTS, DESKTOP, PHONE, PHONE_CHECKS, BrowserTestCase
 
 ROLES = ("officer", "reviewer", "auditor", "client_ja", "admin")
 BLOCKING = ("serious", "critical")
@@ -49,7 +50,7 @@ class AccessibilityTest(BrowserTestCase):
         submitted = (
             Case.objects.get(case_id="KS-D-QAB").lines.filter(review_status="submitted").order_by("line_number").first()
         )
-        report, blocking = [], []
+        report, blocking, phone = [], [], {}
         self.go("/login/")
         self._check(axe, "anonymous /login/", report, blocking)
         for role in ROLES:
@@ -57,10 +58,16 @@ class AccessibilityTest(BrowserTestCase):
             for path in pages_for(role, in_development.case_id, "KS-D-QAB", submitted.line_number):
                 self.go(path)
                 self._check(axe, f"{role} {path}", report, blocking)
+                self.page.set_viewport_size(PHONE)
+                found = self.page.evaluate(PHONE_CHECKS)
+                if found["overflow"] > 0 or found["wrappedIds"] or found["smallChartLabels"]:
+                    phone[f"{role} {path}"] = found
+                self.page.set_viewport_size(DESKTOP)
             self.page.context.clear_cookies()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "axe-report.txt").write_text("\n".join(report) + "\n")
         assert blocking == [], "\n".join(blocking)
+        assert phone == {}, phone
         assert self.problems == [], self.problems
 
     def _check(self, axe, name: str, report: list[str], blocking: list[str]) -> None:

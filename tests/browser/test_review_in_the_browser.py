@@ -9,19 +9,10 @@ from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases.choices import CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
-from tests.browser.base import ARTIFACTS, DESKTOP, PHONE, BrowserTestCase
+from tests.browser.base import ARTIFACTS, DESKTOP, PHONE, PHONE_CHECKS, BrowserTestCase
 from tests.factories import UserFactory
 
 SHOTS = ARTIFACTS / "scenario"
-# Measured in the page at 390 px: sideways overflow, case ids drawn on more than one line, chart
-# labels drawn smaller than 12 px.
-PHONE_CHECKS = """() => ({
-  overflow: document.documentElement.scrollWidth - window.innerWidth,
-  wrappedIds: [...document.querySelectorAll('.id')]
-      .filter(e => e.getClientRects().length > 1).map(e => e.textContent),
-  smallChartLabels: [...document.querySelectorAll('svg.chart text')]
-      .filter(t => t.getBoundingClientRect().height > 0 && t.getBoundingClientRect().height < 12).length,
-})"""
 
 
 class ReturnPathInTheBrowserTest(BrowserTestCase):
