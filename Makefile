@@ -7,13 +7,14 @@ PY := $(VENV)/bin/python
 WITH_DB := $(PY) tools/devdb.py $(DEVDB_ARGS) --
 PORT ?= 8000
 
-.PHONY: help venv run test reliability lint browser format manage db-stop clean bench bench-small
+.PHONY: help venv run test reliability lint browser format manage db-stop clean bench bench-small mutation
 
 help:
 	@echo "make run      serve the app with demo data on http://127.0.0.1:$(PORT)"
 	@echo "make test     lint and run every test against PostgreSQL"
 	@echo "make reliability  faults under load, backups, timeouts, rate limits, CSP in a browser, schemathesis (figures)"
 	@echo "make lint     ruff, migrations check, Django system checks"
+	@echo "make mutation  mutation testing of workflow.py, rules.py and the ledger (>= 95% killed per module)"
 	@echo "make format   format the code with ruff"
 	@echo "make manage ARGS='...'   run a manage.py command against the database"
 	@echo "make db-stop  stop an embedded PostgreSQL left running"
@@ -71,3 +72,8 @@ db-stop: venv
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache
+
+# Mutation testing of the pure rule modules with their fast tests (no database); fails below 95% killed
+# per module and prints every mutant that survived. See docs/testing.md.
+mutation: venv
+	$(PY) tools/mutation.py $(MUTATION_ARGS)

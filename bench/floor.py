@@ -10,7 +10,8 @@ what the benchmark asks for, and only for purchaser-bound (client) tokens:
     GET /api/v1/cases/<case_id>/
     GET /api/v1/events/[?after=TXID.ID][&page_size=N]
 
-Run it with gunicorn (bench does): DATABASE_URL and TOKEN_HMAC_KEY come from the environment.
+Run it with gunicorn (bench does): DATABASE_URL, TOKEN_HMAC_KEY and SECRET_KEY (which signs the
+cursors, as fms.core.api.pagination does) come from the environment.
 """
 
 import base64
@@ -52,7 +53,11 @@ LINES = """COALESCE((
     SELECT json_agg(json_build_object(
         'case', c.case_id, 'line_number', l.line_number, 'category', l.category, 'description', l.description,
         'masl', l.masl, 'quantity', l.quantity, 'unit_of_issue', l.unit_of_issue, 'unit_cost', l.unit_cost::text,
-        'total_cost', l.total_cost::text, 'is_mde', l.is_mde, 'is_sme', l.is_sme, 'review_status', l.review_status,
+        'total_cost', l.total_cost::text, 'is_mde', l.is_mde, 'is_sme', l.is_sme, 'source_code', l.source_code,
+        'type_of_assistance', l.type_of_assistance, 'offer_release_code', l.offer_release_code,
+        'delivery_term_code', l.delivery_term_code, 'months_of_service', l.months_of_service,
+        'delivery_from_months', l.delivery_from_months, 'delivery_to_months', l.delivery_to_months,
+        'review_status', l.review_status,
         'created_by', lc.username, 'updated_by', lu.username, 'updated_at', l.updated_at, 'version', l.version
     ) ORDER BY l.line_number)
     FROM cases_lineitem l
@@ -141,8 +146,15 @@ def _digest(environ) -> str | None:
     return hmac.new(os.environ["TOKEN_HMAC_KEY"].encode(), secret.strip().encode(), hashlib.sha256).hexdigest()
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
 def _cursor(payload: list) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+    """The product's signed cursor: Django's salted_hmac (SHA-256) of the body, cut to 16 bytes."""
+    body = _b64(orjson.dumps(payload))
+    key = hashlib.sha256(("fms.core.api.pagination.cursor" + os.environ["SECRET_KEY"]).encode()).digest()
+    return f"{body}.{_b64(hmac.new(key, body.encode(), hashlib.sha256).digest()[:16])}"
 
 
 def _link(environ, params: dict, **changes) -> str:
@@ -157,23 +169,23 @@ def _size(params: dict) -> int:
 def case_page(environ, params: dict, digest: str):
     size, keyset, args = _size(params), "", {}
     if params.get("cursor"):
-        raw = params["cursor"]
+        raw = params["cursor"].partition(".")[0]  # the floor trusts its benchmark's cursors
         direction, _, at, pk = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         if direction != "n":
             return 400, b'{"detail":"the floor follows next links only"}', {}
         keyset, args = KEYSET, {"at": dt.datetime.fromisoformat(at), "id": pk}
     row = _db().execute(CASE_PAGE.format(keyset=keyset), {"digest": digest, "size": size, **args}).fetchone()
     results, first_at, first_id, last_at, last_id, more = row
-    next_url = (
-        _link(environ, params, cursor=_cursor(["n", "-updated_at", last_at.isoformat(), last_id])) if more else None
-    )
+    next_cursor = _cursor(["n", "-updated_at", last_at.isoformat(), last_id]) if more else None
     previous = None
     if params.get("cursor") and first_at is not None:
-        previous = _link(environ, params, cursor=_cursor(["p", "-updated_at", first_at.isoformat(), first_id]))
-    body = b'{"next":%b,"previous":%b,"results":%b}' % (
-        orjson.dumps(next_url),
-        orjson.dumps(previous),
+        previous = _cursor(["p", "-updated_at", first_at.isoformat(), first_id])
+    body = b'{"results":%b,"next":%b,"next_url":%b,"previous":%b,"previous_url":%b}' % (
         results.encode(),
+        orjson.dumps(next_cursor),
+        orjson.dumps(next_cursor and _link(environ, params, cursor=next_cursor)),
+        orjson.dumps(previous),
+        orjson.dumps(previous and _link(environ, params, cursor=previous)),
     )
     return 200, body, {}
 
@@ -191,7 +203,11 @@ def feed(environ, params: dict, digest: str):
     results, last_txid, last_id = _db().execute(FEED, args).fetchone()
     cursor = f"{last_txid}.{last_id}" if last_txid is not None else f"{args['txid']}.{args['id']}"
     next_url = _link(environ, params, after=cursor)
-    body = b'{"results":%b,"next":%b,"next_url":%b}' % (results.encode(), orjson.dumps(cursor), orjson.dumps(next_url))
+    body = b'{"results":%b,"next":%b,"next_url":%b,"previous":null,"previous_url":null}' % (
+        results.encode(),
+        orjson.dumps(cursor),
+        orjson.dumps(next_url),
+    )
     return 200, body, {}
 
 

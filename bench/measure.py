@@ -44,7 +44,7 @@ def walk_cases(server: Server, secret: str, page_size: int = 50) -> dict:
         rows += len(page["results"])
         if len(page["results"]) == page_size:
             deepest = path_of(url)
-        url = page["next"]
+        url = page["next_url"]
     return {"pages": pages, "rows": rows, "deep_path": deepest, "walk_seconds": round(time.monotonic() - started, 2)}
 
 

@@ -1,6 +1,7 @@
 """`python -m bench`: build or reuse the data set, serve the product and the floor, measure, report."""
 
 import argparse
+import contextlib
 import os
 import secrets
 import statistics
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from bench import dataset, measure, report, servers
 from bench.load import Load, Request, find_wrk
+from fms.ledger.signing import create_key_file
 
 ROOT = servers.ROOT
 RESULTS = ROOT / "bench" / "results"
@@ -34,6 +36,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.rounds = args.rounds or (3 if args.small else 5)
     args.duration = args.duration or (5.0 if args.small else 10.0)
     return args
+
+
+def bench_ledger_key() -> Path:
+    """The ledger's signing key for the benchmark's servers, created on first use."""
+    path = ROOT / "var" / "bench-ledger-signing.key"
+    with contextlib.suppress(FileExistsError):
+        create_key_file(path, "bench.localhost/ledger")
+    return path
 
 
 def with_database(argv: list[str]) -> int:
@@ -67,6 +77,8 @@ def prepare(args) -> tuple[dict, dict]:
         # Every request is still counted against its token's rate limit (that cost is measured),
         # but the limit is out of reach: the load would otherwise measure 429 answers.
         "RATE_LIMIT_TOKEN": os.environ.get("BENCH_RATE_LIMIT", "1000000000/min"),
+        # Production refuses to serve without the ledger's signing key (fms/wsgi.py).
+        "LEDGER_SIGNING_KEY_FILE": str(bench_ledger_key()),
     }
     if not fits:
         step(f"building the data set in database {name} ({args.cases:,} cases)")

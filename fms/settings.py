@@ -74,9 +74,11 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "axes",
     "fms.core",
+    "fms.reference",
     "fms.accounts",
     "fms.ledger",
     "fms.cases",
+    "fms.documents",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "fms.core.responses.NoStoreMiddleware",
+    "fms.core.responses.ApiNotFoundMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "fms.core.api.query.QueryParameterMiddleware",
@@ -244,6 +248,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
+# The transparency log's Ed25519 signing key (a Go note signer key; docs/operations.md). make run and
+# the tests create one here when missing; with DEBUG off the app refuses to start without it (fms/wsgi.py).
+LEDGER_SIGNING_KEY_FILE = Path(os.environ.get("LEDGER_SIGNING_KEY_FILE") or BASE_DIR / "var" / "ledger-signing.key")
+# The log's origin line and key name, used only when a key is created (the key file carries its name).
+LEDGER_LOG_ORIGIN = os.environ.get("LEDGER_LOG_ORIGIN", "fms-records.localhost/ledger")
+
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
@@ -312,7 +322,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
+        "DocumentKindEnum": "fms.documents.choices.DocumentKind",
+        "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
 }

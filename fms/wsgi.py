@@ -7,3 +7,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fms.settings")
 
 application = get_wsgi_application()
+
+# The ledger's signing key: created under var/ in development, required in production (refuse to serve).
+from fms.ledger.signing import check_at_start  # noqa: E402 - needs the settings configured above
+
+check_at_start()

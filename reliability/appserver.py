@@ -1,6 +1,7 @@
 """gunicorn serving the app (3 sync workers on 127.0.0.1, a port in 8200-8299), as in production but
 pointed at the suite's PostgreSQL; and the manage.py commands run against that database."""
 
+import contextlib
 import os
 import secrets
 import signal
@@ -12,6 +13,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from fms.ledger.signing import create_key_file
 from reliability.pgserver import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +22,14 @@ PORTS = range(8200, 8300)
 WORKER_TIMEOUT = 30  # as in the Dockerfile
 # One key for the whole run: API tokens are HMACs keyed from it, issued once in the template database.
 SECRET_KEY = "reliability-" + secrets.token_urlsafe(40)
+LEDGER_KEY = ROOT / "var" / "reliability-ledger-signing.key"
+
+
+def ledger_key() -> Path:
+    """The ledger's signing key for these servers, created on first use."""
+    with contextlib.suppress(FileExistsError):
+        create_key_file(LEDGER_KEY, "reliability.localhost/ledger")
+    return LEDGER_KEY
 
 
 def app_env(database_url: str, **overrides: str) -> dict[str, str]:
@@ -40,6 +50,8 @@ def app_env(database_url: str, **overrides: str) -> dict[str, str]:
         "CONN_MAX_AGE": "60",
         "RATE_LIMIT_TOKEN": "100000/min",
         "RATE_LIMIT_SESSION": "100000/min",
+        # Production refuses to serve without the ledger's signing key (fms/wsgi.py).
+        "LEDGER_SIGNING_KEY_FILE": str(ledger_key()),
     }
     return {**env, **overrides}
 

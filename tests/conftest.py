@@ -8,7 +8,14 @@ from rest_framework.test import APIClient
 from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
 from fms.accounts.services import token_issue
+from fms.ledger.signing import signer_created_when_missing
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # The suite runs with DEBUG off, where serving (fms.wsgi) needs the ledger's signing key: like make
+    # run, the suite creates the key under var/ when it is missing.
+    signer_created_when_missing()
 
 
 @pytest.fixture(autouse=True)

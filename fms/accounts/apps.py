@@ -11,6 +11,6 @@ class AccountsConfig(AppConfig):
         from fms.accounts import schema  # noqa: F401 - registers the OpenAPI description of tokens
         from fms.accounts.roles import ensure_roles_after_migrate
 
-        # Permissions are created by post_migrate, app by app; the cases app comes last in
-        # INSTALLED_APPS, so once it has run every permission the roles need exists.
-        post_migrate.connect(ensure_roles_after_migrate, sender=apps.get_app_config("cases"))
+        # Permissions are created by post_migrate, app by app, in INSTALLED_APPS order: once the
+        # last app has run, every permission the roles need exists.
+        post_migrate.connect(ensure_roles_after_migrate, sender=list(apps.get_app_configs())[-1])

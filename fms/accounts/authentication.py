@@ -14,7 +14,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != self.keyword.lower():
-            return None
+            # e.g. DRF's own "Token" scheme: say which one this API takes rather than a bare 401.
+            raise exceptions.AuthenticationFailed(
+                f"Authorization scheme {scheme[:20]!r} is not accepted: send Authorization: Bearer fms_…"
+            )
         secret = secret.strip()
         if not secret or " " in secret:
             raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer fms_…")

@@ -9,7 +9,10 @@ from django.contrib.auth.models import Group, Permission
 CASE_OFFICER = "case_officer"
 REVIEWER = "reviewer"
 CLIENT = "client"
+CLIENT_OFFICER = "client_officer"
 AUDITOR = "auditor"
+# Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
+CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 
 _READ_DOMAIN = [
     "cases.view_purchaser",
@@ -18,6 +21,7 @@ _READ_DOMAIN = [
     "cases.view_case",
     "cases.view_lineitem",
     "ledger.view_approvalevent",
+    "documents.view_loadocument",
 ]
 
 # Staff manage their own API tokens (administrators anyone's); client tokens are issued for them.
@@ -35,6 +39,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.delete_lineitem",
         "cases.add_congressionalnotification",
         "cases.change_congressionalnotification",
+        "documents.add_loadocument",
+        "documents.offer_loadocument",
+        "documents.record_acceptance",
     ],
     REVIEWER: [
         *_READ_DOMAIN,
@@ -43,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.review_case",
     ],
     CLIENT: list(_READ_DOMAIN),
+    CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument"],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -3,6 +3,7 @@ through fms.cases.services, and a refused change is shown as a message, never a 
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,10 +11,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from fms.cases import selectors, services, workflow
+from fms.cases import rules, selectors, services, workflow
 from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
-from fms.core.admin import refusals_as_messages
+from fms.core.admin import VersionedModelForm, refusals_as_messages
 from fms.core.errors import DomainError
+from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 
@@ -85,7 +87,17 @@ class CongressionalNotificationAdmin(admin.ModelAdmin):
             obj.pk = created.pk
 
 
-class LineItemForm(forms.ModelForm):
+def limit_text(form: forms.Form) -> None:
+    """The free-text limits of rules.TEXT_LIMITS on a form's fields: refused next to the field, form kept."""
+    for name, limit in rules.TEXT_LIMITS.items():
+        field = form.fields.get(name)
+        if isinstance(field, forms.CharField) and not field.disabled:
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
+
+
+class LineItemForm(VersionedModelForm):
     class Meta:
         model = LineItem
         fields = (
@@ -103,16 +115,18 @@ class LineItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["line_number"].required = False
-        self.fields["line_number"].help_text = "Leave empty for the next free number."
-        if self.instance.pk:
-            self.fields["line_number"].disabled = True
+        limit_text(self)
+        number = self.fields.get("line_number")  # absent when the form is read-only (a reviewer, an auditor)
+        if number is not None:
+            number.required = False
+            number.help_text = "Leave empty for the next free number."
+            number.disabled = bool(self.instance.pk)
 
 
 class LineItemInline(admin.TabularInline):
     model = LineItem
     form = LineItemForm
-    fields = (*LineItemForm.Meta.fields, "total_cost_display", "review_status", "version")
+    fields = (*LineItemForm.Meta.fields, "total_cost_display", "review_status", "version", "read_version")
     readonly_fields = ("total_cost_display", "review_status", "version")
     extra = 0
     show_change_link = True
@@ -170,6 +184,16 @@ class ApprovalEventInline(admin.TabularInline):
         return obj.hash[:12] + "…"
 
 
+class CaseAdminForm(VersionedModelForm):
+    class Meta:
+        model = Case
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_text(self)
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = (
@@ -187,6 +211,7 @@ class CaseAdmin(admin.ModelAdmin):
     list_select_related = ("purchaser", "implementing_agency")
     inlines = (LineItemInline, ApprovalEventInline)
     change_form_template = "admin/cases/case/change_form.html"
+    form = CaseAdminForm
 
     class Media:
         css = {"all": ("fms/admin.css",)}
@@ -239,7 +264,8 @@ class CaseAdmin(admin.ModelAdmin):
                 ("36(b) notification", {"fields": ("notification",)}),
                 ("Text", {"fields": ("description", "notes")}),
             )
-        return self.fieldsets
+        (_, first), *rest = self.fieldsets
+        return ((None, {"fields": (*first["fields"], "read_version")}), *rest)  # the version this page shows
 
     @admin.display(description="total value", ordering="total_value")
     def total_value_display(self, obj):
@@ -304,7 +330,8 @@ class CaseAdmin(admin.ModelAdmin):
             changes = {
                 name: form.cleaned_data[name] for name in form.changed_data if name in services.CASE_EDITABLE_FIELDS
             }
-            services.case_update(actor=request.user, case=obj, **changes)
+            version = form.cleaned_data.get("read_version")
+            services.case_update(actor=request.user, case=obj, expected_version=version, **changes)
             obj.refresh_from_db()
         else:
             data = form.cleaned_data
@@ -328,9 +355,10 @@ class CaseAdmin(admin.ModelAdmin):
         case = form.instance
         for line_form in formset.forms:
             line = line_form.instance
+            version = line_form.cleaned_data.get("read_version") if line.pk else None
             if line_form in formset.deleted_forms:
                 if line.pk:
-                    services.line_item_remove(actor=request.user, line=line)
+                    services.line_item_remove(actor=request.user, line=line, expected_version=version)
             elif not line.pk:
                 if line_form.has_changed():
                     data = {k: v for k, v in line_form.cleaned_data.items() if k in services.LINE_EDITABLE_FIELDS}
@@ -346,7 +374,7 @@ class CaseAdmin(admin.ModelAdmin):
                     for name in line_form.changed_data
                     if name in services.LINE_EDITABLE_FIELDS
                 }
-                services.line_item_update(actor=request.user, line=line, **changes)
+                services.line_item_update(actor=request.user, line=line, expected_version=version, **changes)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_urls(self):
@@ -369,8 +397,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _expected_version(request) -> int | None:
-        value = request.POST.get("version", "")
-        return int(value) if value.isdigit() else None
+        return ascii_int(request.POST.get("version", ""))
 
     @staticmethod
     def _step_response(url: str, request, action_done):
@@ -439,8 +466,9 @@ class LineItemAdmin(admin.ModelAdmin):
         return selectors.line_item_queryset_for(request.user).select_related("case")
 
     def get_fields(self, request, obj=None):
-        case_field = ("case_link",) if obj else ("case",)
-        return (*case_field, *LineItemForm.Meta.fields, *self.readonly_fields)
+        if obj is None:
+            return ("case", *LineItemForm.Meta.fields, *self.readonly_fields)
+        return ("case_link", *LineItemForm.Meta.fields, *self.readonly_fields, "read_version")
 
     def get_readonly_fields(self, request, obj=None):
         return ("case_link", *self.readonly_fields) if obj else self.readonly_fields
@@ -474,6 +502,7 @@ class LineItemAdmin(admin.ModelAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
+        # The confirmation page carries no version: the removal is checked against the line as locked now.
         services.line_item_remove(actor=request.user, line=obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -483,7 +512,8 @@ class LineItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.LINE_EDITABLE_FIELDS}
         if change:
-            services.line_item_update(actor=request.user, line=obj, **data)
+            version = form.cleaned_data.get("read_version")
+            services.line_item_update(actor=request.user, line=obj, expected_version=version, **data)
         else:
             data = {k: v for k, v in form.cleaned_data.items() if k in services.LINE_EDITABLE_FIELDS}
             created = services.line_item_add(

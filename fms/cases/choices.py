@@ -66,10 +66,19 @@ class LineCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class DocumentStep(models.TextChoices):
+    """Steps of LOA documents that the case's ledger records besides offer and accept (fms.documents)."""
+
+    OPEN = "open", "Open an amendment or modification"
+    ISSUE = "issue", "Issue a modification"
+    WITHDRAW = "withdraw", "Withdraw a document"
+    EXPIRE = "expire", "Offer expired"
+
+
 def event_actions() -> list[tuple[str, str]]:
-    """Actions an ApprovalEvent can record: case steps and line steps, each value once."""
+    """Actions an ApprovalEvent can record: case steps, line steps and document steps, each value once."""
     merged: dict[str, str] = {}
-    for choices in (LineAction, CaseAction):
+    for choices in (LineAction, CaseAction, DocumentStep):
         for value, label in choices.choices:
             merged.setdefault(value, label)
     return list(merged.items())

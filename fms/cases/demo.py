@@ -93,7 +93,7 @@ JAPAN = DemoCase(
             "U.S. Government and contractor technical assistance, transportation, engineering and logistics support",
             1,
             "38000000.00",
-            "LOT",
+            "LO",
         ),
     ],
     submit_lines=False,
@@ -106,9 +106,9 @@ OTHERS = [
         title="F-15K sustainment spare parts",
         lor_received_on=dt.date(2026, 3, 2),
         lines=[
-            DemoLine(LineCategory.SPARE_PARTS, "F-15K airframe spare parts", 1, "18500000.00", "LOT"),
+            DemoLine(LineCategory.SPARE_PARTS, "F-15K airframe spare parts", 1, "18500000.00", "LO"),
             DemoLine(LineCategory.TRAINING, "Maintenance training", 12, "95000.00", "MO"),
-            DemoLine(LineCategory.TRANSPORTATION, "Transportation", 1, "420000.00", "LOT"),
+            DemoLine(LineCategory.TRANSPORTATION, "Transportation", 1, "420000.00", "LO"),
         ],
         steps=[CaseAction.START_WRITE, CaseAction.SUBMIT_REVIEW],
         approve_lines=False,
@@ -119,7 +119,7 @@ OTHERS = [
         lor_received_on=dt.date(2026, 1, 15),
         lines=[
             DemoLine(LineCategory.TRAINING, "AH-64E aircrew training courses", 24, "310000.00", "EA"),
-            DemoLine(LineCategory.GOVERNMENT_SUPPORT, "U.S. Government technical assistance", 1, "2750000.00", "LOT"),
+            DemoLine(LineCategory.GOVERNMENT_SUPPORT, "U.S. Government technical assistance", 1, "2750000.00", "LO"),
         ],
         steps=[CaseAction.START_WRITE, CaseAction.SUBMIT_REVIEW, CaseAction.PROPOSE, CaseAction.OFFER],
     ),
@@ -128,8 +128,8 @@ OTHERS = [
         title="PATRIOT ground equipment repair parts",
         lor_received_on=dt.date(2025, 9, 1),
         lines=[
-            DemoLine(LineCategory.SPARE_PARTS, "PATRIOT ground equipment repair parts", 1, "21400000.00", "LOT"),
-            DemoLine(LineCategory.CONTRACTOR_SUPPORT, "Contractor repair and return services", 1, "6100000.00", "LOT"),
+            DemoLine(LineCategory.SPARE_PARTS, "PATRIOT ground equipment repair parts", 1, "21400000.00", "LO"),
+            DemoLine(LineCategory.CONTRACTOR_SUPPORT, "Contractor repair and return services", 1, "6100000.00", "LO"),
         ],
         steps=[
             CaseAction.START_WRITE,

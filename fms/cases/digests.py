@@ -18,6 +18,17 @@ LINE_CONTENT_FIELDS = (
     "is_mde",
     "is_sme",
 )
+# Fields added after the ledger began: they enter a line's content only once set, so the digests
+# recorded before they existed still verify.
+LINE_LATER_CONTENT_FIELDS = (
+    "source_code",
+    "type_of_assistance",
+    "offer_release_code",
+    "delivery_term_code",
+    "months_of_service",
+    "delivery_from_months",
+    "delivery_to_months",
+)
 CASE_CONTENT_FIELDS = (
     "case_id",
     "purchaser_id",
@@ -34,6 +45,7 @@ CASE_CONTENT_FIELDS = (
 def line_content(values: dict) -> dict:
     """The content of a line that a decision is about (not its status or bookkeeping), with its total."""
     content = {field: values[field] for field in LINE_CONTENT_FIELDS}
+    content.update({f: values[f] for f in LINE_LATER_CONTENT_FIELDS if values.get(f) not in (None, "")})
     content["total_cost"] = values["quantity"] * values["unit_cost"]
     return content
 

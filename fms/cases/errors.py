@@ -20,3 +20,10 @@ class SeparationOfDuties(NotAllowed):
 
     type = "separation-of-duties"
     title = "Separation of duties"
+
+
+class HeaderFrozen(Conflict):
+    """The case header is part of the offered LOA: it changes through an amendment or modification."""
+
+    type = "header-frozen"
+    title = "The case header is frozen since the offer"

@@ -190,19 +190,36 @@ class CaseForm(_EditForm):
 class LineForm(_EditForm):
     class Meta:
         model = LineItem
-        fields = ("line_number", "category", "description", "masl", "quantity", "unit_of_issue", "unit_cost")
+        fields = (
+            "line_number",
+            "category",
+            "description",
+            "masl",
+            "quantity",
+            "unit_of_issue",
+            "unit_cost",
+            "source_code",
+            "type_of_assistance",
+            "offer_release_code",
+            "delivery_term_code",
+            "months_of_service",
+            "delivery_from_months",
+            "delivery_to_months",
+        )
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "quantity": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "unit_of_issue": forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}),
         }
-        labels = {"masl": "MASL", "unit_of_issue": "Unit of issue"}
+        labels = {"unit_of_issue": "Unit of issue"}
         help_texts = {
             "line_number": "Leave empty for the next free number.",
             "unit_of_issue": "Two letters: EA each, LO lot, MO month.",
         }
 
     unit_cost = MoneyField(label="Unit cost")
+    # Wider than the stored 16 characters: spaces and dashes are typed, then removed by the service.
+    masl = forms.CharField(required=False, max_length=40, label="MASL")
     is_mde = forms.BooleanField(required=False, label="MDE (Major Defense Equipment)")
     is_sme = forms.BooleanField(required=False, label="SME (Significant Military Equipment)")
 

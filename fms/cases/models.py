@@ -8,6 +8,7 @@ from decimal import Decimal
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,7 @@ from django.db.models.functions import Concat
 
 from fms.cases import rules
 from fms.cases.choices import CaseStatus, LineCategory, LineStatus, ReviewGroup
+from fms.reference.codes import LINE_CODE_TABLES, DeliveryTermCode, OfferReleaseCode, SourceOfSupply, TypeOfAssistance
 
 
 def MoneyField(**kwargs) -> models.DecimalField:
@@ -33,6 +35,12 @@ def pattern(regex: str, message: str) -> RegexValidator:
 
 def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+def validate_masl(value: str) -> None:
+    problem = rules.masl_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 class Purchaser(models.Model):
@@ -145,6 +153,17 @@ class Case(models.Model):
     )
     lor_received_on = models.DateField(null=True, blank=True, verbose_name="LOR received on")
     offer_expires_on = models.DateField(null=True, blank=True)
+    milap_on = models.DateField(
+        null=True, blank=True, editable=False, verbose_name="MILAP date", help_text="When the case entered write."
+    )
+    open_document = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        help_text="The amendment or modification being written (its working lines are editable); set by documents.",
+    )
     notification = models.ForeignKey(
         CongressionalNotification, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
@@ -247,14 +266,15 @@ class LineItem(models.Model):
         max_length=16,
         blank=True,
         verbose_name="MASL",
-        validators=[pattern(rules.MASL_PATTERN, "A MASL is a 3-character generic code and a 13-character number.")],
-        help_text="Military Articles and Services List number.",
+        validators=[validate_masl],
+        help_text="Military Articles and Services List number; spaces and dashes are removed.",
     )
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # Three wide although the code has two letters: history rows from before the rule keep "LOT".
     unit_of_issue = models.CharField(
         max_length=3,
         default="EA",
-        validators=[pattern(rules.UNIT_OF_ISSUE_PATTERN, "Two or three capital letters: EA, LOT, MO...")],
+        validators=[pattern(rules.UNIT_OF_ISSUE_PATTERN, "Two capital letters, the DoD unit of issue: EA, LO, MO...")],
     )
     unit_cost = MoneyField()
     total_cost = models.GeneratedField(
@@ -263,7 +283,37 @@ class LineItem(models.Model):
         db_persist=True,
     )
     is_mde = models.BooleanField(default=False, verbose_name="MDE", help_text="Major Defense Equipment.")
-    is_sme = models.BooleanField(default=False, verbose_name="SME", help_text="Significant Military Equipment.")
+    is_sme = models.BooleanField(
+        default=False, verbose_name="SME", help_text="Significant Military Equipment (every MDE is also SME)."
+    )
+    # The LOA line codes (SAMM C5.4; tables in fms.reference.codes). Empty until the case writer sets
+    # them; the database default keeps rows written by SQL (bulk loads) valid too.
+    source_code = models.CharField(
+        max_length=1,
+        blank=True,
+        default="",
+        db_default="",
+        choices=SourceOfSupply.choices,
+        verbose_name="source of supply",
+    )
+    type_of_assistance = models.CharField(
+        max_length=1, blank=True, default="", db_default="", choices=TypeOfAssistance.choices
+    )
+    offer_release_code = models.CharField(
+        max_length=1, blank=True, default="", db_default="", choices=OfferReleaseCode.choices
+    )
+    delivery_term_code = models.CharField(
+        max_length=1, blank=True, default="", db_default="", choices=DeliveryTermCode.choices
+    )
+    months_of_service = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="For services: how many months."
+    )
+    delivery_from_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Estimated delivery starts this many months after acceptance."
+    )
+    delivery_to_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Estimated delivery ends this many months after acceptance."
+    )
     review_status = models.CharField(max_length=10, choices=LineStatus.choices, default=LineStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -290,6 +340,26 @@ class LineItem(models.Model):
             ),
             choices_check("category", LineCategory, "lineitem_category_valid"),
             choices_check("review_status", LineStatus, "lineitem_review_status_valid"),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{field: ""}) | Q(**{f"{field}__in": table.values}), name=f"lineitem_{field}_valid"
+                )
+                for field, table in LINE_CODE_TABLES.items()
+            ),
+            models.CheckConstraint(condition=Q(is_mde=False) | Q(is_sme=True), name="lineitem_mde_is_sme"),
+            models.CheckConstraint(
+                condition=Q(months_of_service__isnull=True) | Q(months_of_service__gte=1),
+                name="lineitem_months_of_service_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_from_months__isnull=True, delivery_to_months__isnull=True)
+                | Q(
+                    delivery_from_months__isnull=False,
+                    delivery_to_months__isnull=False,
+                    delivery_from_months__lte=F("delivery_to_months"),
+                ),
+                name="lineitem_delivery_period_forward",
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="lineitem_version_positive"),
         ]
         triggers = [
@@ -310,3 +380,15 @@ class LineItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.case_id} line {self.line_number}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.is_mde and not self.is_sme:
+            errors["is_sme"] = ["Major Defense Equipment is always Significant Military Equipment: set SME too."]
+        start, end = self.delivery_from_months, self.delivery_to_months
+        if (start is None) != (end is None):
+            errors["delivery_to_months"] = ["Give both ends of the estimated delivery period, or neither."]
+        elif start is not None and end is not None and end < start:
+            errors["delivery_to_months"] = ["The estimated delivery period must end on or after its start."]
+        if errors:
+            raise ValidationError(errors)

@@ -4,6 +4,7 @@ No ORM here. Values come from DESIGN §3–§4 (SAMM C5.5); change them here and
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,15 +14,30 @@ CASE_ID_PATTERN = r"^[A-Z0-9]{2}-[A-Z]-[A-Z0-9]{3}$"
 PURCHASER_CODE_PATTERN = r"^[A-Z0-9]{2}$"
 AGENCY_CODE_PATTERN = r"^[A-Z]$"
 LINE_NUMBER_PATTERN = r"^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
-# MASL: a 3-character generic code followed by a 13-character number.
-MASL_PATTERN = r"^[A-Z0-9]{3}[A-Z0-9]{13}$"
-UNIT_OF_ISSUE_PATTERN = r"^[A-Z]{2,3}$"
+# MASL: a 3-character generic code followed by a 13-character number, which never uses the letters
+# O and I (they would be read as zero and one).
+MASL_PATTERN = r"^[A-Z0-9]{3}[A-HJ-NP-Z0-9]{13}$"
+# DoD unit of issue: two capital letters (EA each, LO lot, MO month...).
+UNIT_OF_ISSUE_PATTERN = r"^[A-Z]{2}$"
 TRANSMITTAL_NUMBER_PATTERN = r"^[0-9]{2}-[0-9]{1,3}$"
 
 MONEY_MAX_DIGITS = 15
 MONEY_DECIMAL_PLACES = 2
 MONEY_MAX = Decimal("9999999999999.99")
 OFFER_VALIDITY_DAYS = 85
+
+# Free text, in characters: longer text is refused naming the field (never cut). The API's
+# serializers, the admin's forms and the services all read these.
+TEXT_LIMITS = {"title": 200, "description": 10_000, "notes": 20_000, "comment": 10_000}
+
+
+def text_over_limit(values: dict[str, object]) -> dict[str, list[str]]:
+    """{field: [message]} for each text in `values` longer than its limit in TEXT_LIMITS."""
+    return {
+        name: [f"At most {limit:,} characters ({len(value):,} given)."]
+        for name, value in values.items()
+        if (limit := TEXT_LIMITS.get(name)) is not None and isinstance(value, str) and len(value) > limit
+    }
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,20 @@ NOTIFICATION_THRESHOLDS: dict[str, Thresholds] = {
         formal_review_days=15,
     ),
 }
+
+
+def normalise_masl(value: str) -> str:
+    """A MASL as typed (spaces, dashes, lower case) in its stored form; the format is checked later."""
+    return re.sub(r"[\s-]", "", value or "").upper()
+
+
+def masl_problem(masl: str) -> str | None:
+    """Why a (normalised) MASL is not acceptable, or None."""
+    if not masl or re.fullmatch(MASL_PATTERN, masl):
+        return None
+    if len(masl) == 16 and re.search("[OI]", masl[3:]):
+        return "The 13-character MASL number never contains the letters O or I (write 0 and 1)."
+    return "A MASL is a 3-character generic code and a 13-character number (spaces and dashes are ignored)."
 
 
 def notification_required(

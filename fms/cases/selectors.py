@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from fms.accounts.models import User
-from fms.accounts.roles import CLIENT
+from fms.accounts.roles import CLIENT_ROLES
 from fms.cases import rules, words
 from fms.cases.choices import LineStatus
 from fms.cases.models import Case as FmsCase
@@ -55,7 +55,7 @@ def visible_purchaser(user: User):
 
 def _is_client(user: User) -> bool:
     if not hasattr(user, "_fms_is_client"):
-        user._fms_is_client = user.groups.filter(name=CLIENT).exists()
+        user._fms_is_client = user.groups.filter(name__in=CLIENT_ROLES).exists()
     return user._fms_is_client
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from fms.accounts.models import User
 from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
+from fms.cases.errors import HeaderFrozen
 from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger import chain
@@ -30,8 +31,13 @@ CASE_EDITABLE_FIELDS = frozenset(
 )
 LINE_EDITABLE_FIELDS = frozenset(
     {"category", "description", "masl", "quantity", "unit_of_issue", "unit_cost", "is_mde", "is_sme"}
+    | set(digests.LINE_LATER_CONTENT_FIELDS)
 )
 FINAL_CASE_STATUSES = (CaseStatus.CLOSED, CaseStatus.CANCELLED)
+# From the offer on, the header is part of what was offered: it changes only through a document.
+HEADER_FROZEN_IN = (CaseStatus.OFFERED, CaseStatus.ACCEPTED, CaseStatus.IMPLEMENTED, CaseStatus.SUPPLY_COMPLETE)
+# Internal notes are not part of the LOA (purchasers never see them), so they stay editable.
+EDITABLE_WHEN_FROZEN = frozenset({"notes"})
 COMMENT_REQUIRED = (LineAction.REJECT, LineAction.RETURN)
 
 
@@ -55,7 +61,14 @@ def _check_version(label: str, current: int, expected: int | None) -> None:
         )
 
 
+def _check_text(**values) -> None:
+    errors = rules.text_over_limit(values)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _validate(instance, exclude: list[str] | None = None) -> None:
+    _check_text(**{name: getattr(instance, name, None) for name in rules.TEXT_LIMITS})
     try:
         instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
@@ -80,11 +93,19 @@ def _locked_line(line: LineItem) -> tuple[Case, LineItem]:
 
 
 def _line_values(line: LineItem) -> dict:
-    return {field: getattr(line, field) for field in digests.LINE_CONTENT_FIELDS}
+    return {field: getattr(line, field) for field in (*digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS)}
+
+
+def _normalised_line_content(content: dict) -> dict:
+    if "masl" in content:
+        return {**content, "masl": rules.normalise_masl(content["masl"])}
+    return content
 
 
 def _case_digest(case: Case) -> str:
-    lines = case.lines.filter(removed_at__isnull=True).values(*digests.LINE_CONTENT_FIELDS)
+    lines = case.lines.filter(removed_at__isnull=True).values(
+        *digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS
+    )
     values = {field: getattr(case, field) for field in digests.CASE_CONTENT_FIELDS}
     return digests.case_digest(values, {line["line_number"]: digests.line_digest(line) for line in lines})
 
@@ -225,6 +246,13 @@ def case_update(*, actor: User, case: Case, expected_version: int | None = None,
             raise workflow.TransitionNotAllowed(
                 f"{case.case_id} is {case.status}; a final case cannot be changed.", state=case.status, action="update"
             )
+        frozen = sorted(set(changes) - EDITABLE_WHEN_FROZEN)
+        if case.status in HEADER_FROZEN_IN and frozen:
+            raise HeaderFrozen(
+                f"{case.case_id} is {case.status}: its header ({', '.join(frozen)}) was offered to the purchaser, "
+                "so changing it needs an amendment or a modification.",
+                errors={name: ["Frozen since the offer."] for name in frozen},
+            )
         for field, value in changes.items():
             setattr(case, field, value)
         _validate(case, exclude=["created_by"])
@@ -244,33 +272,93 @@ def case_transition(
     comment: str = "",
     expected_version: int | None = None,
     offer_expires_on: dt.date | None = None,
+    content_digest: str | None = None,
 ) -> Case:
-    """Move a case one step through its lifecycle (DESIGN §4), recording the step in the ledger."""
+    """Move a case one step through its lifecycle (DESIGN §4), recording the step in the ledger.
+
+    `content_digest` is what the event records as content: the case digest by default, the frozen
+    document's hash when fms.documents takes the offer step for its BASIC document.
+    """
+    _check_text(comment=comment)
     with _writing_as(actor):
         case = _locked_case(case)
         _check_version(case.case_id, case.version, expected_version)
         transition = workflow.case_transition_for(case.status, action)
         _require(actor, transition.permission, f"{action.replace('_', ' ')} cases")
-        facts = case_facts(case)
-        workflow.check_case_transition(facts, action)
-        if action == CaseAction.OFFER:
-            if offer_expires_on is not None and offer_expires_on <= facts.today:
-                raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})
-            case.offer_expires_on = offer_expires_on or rules.offer_expiry(facts.today)
-        from_status = case.status
-        case.status = transition.target
-        case.version += 1
-        case.save(update_fields=["status", "offer_expires_on", "version", "updated_at"])
-        _append_event(
-            case=case,
-            line=None,
-            action=action,
-            from_status=from_status,
-            to_status=case.status,
+        return _take_step(
             actor=actor,
+            case=case,
+            transition=transition,
             comment=comment,
-            content_digest=_case_digest(case),
+            facts=case_facts(case),
+            offer_expires_on=offer_expires_on,
+            content_digest=content_digest,
         )
+
+
+def case_record_acceptance(*, actor: User, case: Case, content_digest: str, comment: str, today: dt.date) -> Case:
+    """offered → accepted, for a BASIC acceptance that fms.documents has verified.
+
+    The purchaser's officer who accepts online holds no staff permission: documents checked the
+    acceptance's own permission, the purchaser and the content hash, and hands the hash in. The
+    workflow's guards still run, on `today` as Washington counts it (the OED's time zone).
+    """
+    with _writing_as(actor):
+        case = _locked_case(case)
+        transition = workflow.case_transition_for(case.status, CaseAction.ACCEPT)
+        return _take_step(
+            actor=actor,
+            case=case,
+            transition=transition,
+            comment=comment,
+            facts=case_facts(case, today=today),
+            content_digest=content_digest,
+        )
+
+
+def _take_step(
+    *,
+    actor: User,
+    case: Case,
+    transition: workflow.CaseTransition,
+    comment: str,
+    facts: workflow.CaseFacts,
+    offer_expires_on: dt.date | None = None,
+    content_digest: str | None = None,
+) -> Case:
+    action = transition.action
+    workflow.check_case_transition(facts, action)
+    if action == CaseAction.OFFER:
+        if offer_expires_on is not None and offer_expires_on <= facts.today:
+            raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})
+        case.offer_expires_on = offer_expires_on or rules.offer_expiry(facts.today)
+    if action == CaseAction.START_WRITE and case.milap_on is None:
+        case.milap_on = facts.today  # the implementing agency's approval: the OED counts from it
+    from_status = case.status
+    case.status = transition.target
+    case.version += 1
+    case.save(update_fields=["status", "offer_expires_on", "milap_on", "version", "updated_at"])
+    _append_event(
+        case=case,
+        line=None,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        comment=comment,
+        content_digest=content_digest or _case_digest(case),
+    )
+    return case
+
+
+def case_set_open_document(*, actor: User, case: Case, label: str) -> Case:
+    """Open (a label) or close ("") the case's working lines for an amendment or modification.
+
+    Called by fms.documents under its own case lock; the document step's event records why.
+    """
+    case.open_document = label
+    case.version += 1
+    case.save(update_fields=["open_document", "version", "updated_at"])
     return case
 
 
@@ -284,6 +372,7 @@ def _line_facts(case: Case, line: LineItem | None, label: str) -> workflow.LineF
         case_status=case.status,
         created_by_id=line.created_by_id if line else None,
         updated_by_id=line.updated_by_id if line else None,
+        open_document=case.open_document,
     )
 
 
@@ -312,6 +401,7 @@ def line_item_add(
     """Add a draft line to a case in development or write. `expected_version` is the case's."""
     _require(actor, "cases.add_lineitem", "add line items")
     _unknown_fields(content, LINE_EDITABLE_FIELDS)
+    content = _normalised_line_content(content)
     with _writing_as(actor):
         case = _locked_case(case)
         _check_version(case.case_id, case.version, expected_version)
@@ -343,6 +433,7 @@ def line_item_add(
 def line_item_update(*, actor: User, line: LineItem, expected_version: int | None = None, **changes) -> LineItem:
     """Change a line's content; a submitted, approved or returned line goes back to draft."""
     _unknown_fields(changes, LINE_EDITABLE_FIELDS)
+    changes = _normalised_line_content(changes)
     _require(actor, "cases.change_lineitem", "change line items")
     with _writing_as(actor):
         case, line = _locked_line(line)
@@ -379,6 +470,7 @@ def line_item_update(*, actor: User, line: LineItem, expected_version: int | Non
 def line_item_remove(*, actor: User, line: LineItem, expected_version: int | None = None, comment: str = "") -> None:
     """Take a line out of its case. The row stays, because its review history points at it."""
     _require(actor, "cases.delete_lineitem", "remove line items")
+    _check_text(comment=comment)
     with _writing_as(actor):
         case, line = _locked_line(line)
         _check_version(str(line), line.version, expected_version)
@@ -404,6 +496,7 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
     comment = (comment or "").strip()
     if action in COMMENT_REQUIRED and not comment:
         raise ValidationFailed({"comment": [f"Say why the line is {action}ed: a comment is required."]})
+    _check_text(comment=comment)
     with _writing_as(actor):
         transition = workflow.line_transition(action)
         _require(actor, transition.permission, f"{action} line items")

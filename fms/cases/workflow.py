@@ -117,9 +117,11 @@ CASE_TRANSITIONS: tuple[CaseTransition, ...] = (
 _CASE_TABLE = {(t.source, t.action): t for t in CASE_TRANSITIONS}
 # Case actions a user can ask for (creation is not a transition).
 CASE_ACTIONS = tuple(dict.fromkeys(t.action for t in CASE_TRANSITIONS))
-# Line content and review steps are possible only while the case is being written.
+# Line content and review steps are possible only while the case is being written, or while an
+# amendment or modification of an accepted or implemented case is open (DESIGN §4.3).
 LINES_EDITABLE_IN = (S.DEVELOPMENT, S.WRITE)
 LINES_DECIDABLE_IN = (S.DEVELOPMENT, S.WRITE, S.REVIEW)
+CHANGEABLE_BY_DOCUMENT = (S.ACCEPTED, S.IMPLEMENTED)
 
 
 def _label(value: str) -> str:
@@ -222,6 +224,7 @@ class LineFacts:
     case_status: str
     created_by_id: int | None
     updated_by_id: int | None
+    open_document: str = ""  # label of the case's open amendment or modification, if any
 
 
 @dataclass(frozen=True)
@@ -298,6 +301,8 @@ def _line_why_not(facts: LineFacts, transition: LineTransition) -> str | None:
         reason = f"it is {_label(facts.review_status or 'not added yet')}; only a {allowed} line can be {done}"
         remedy = _line_remedy(facts, transition)
         return f"{reason} ({remedy})" if remedy else reason
+    if facts.open_document and facts.case_status in CHANGEABLE_BY_DOCUMENT:
+        return None
     if facts.case_status not in transition.case_statuses:
         allowed = " or ".join(_label(s) for s in transition.case_statuses)
         return (

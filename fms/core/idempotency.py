@@ -22,12 +22,21 @@ REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
 
 
 def _owner(request) -> str | None:
-    """Keys are scoped to whoever sends them: the bearer token, or the signed-in user."""
-    authorization = request.headers.get("Authorization", "")
-    if authorization.lower().startswith("bearer "):
-        from fms.accounts.services import token_digest
+    """Who sends the request, once authenticated: a token that is active now, or the signed-in user.
 
-        return "token:" + token_digest(authorization[7:].strip())
+    Keys are scoped to their owner, and a replay is an answer like any other: an unknown, expired or
+    revoked token (or any other Authorization) gets None here, so nothing is replayed or recorded
+    and the API answers it 401 as it would without the key.
+    """
+    from fms.accounts.services import token_digest, token_for_secret
+
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        scheme, _, secret = authorization.partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or token_for_secret(secret) is None:
+            return None
+        return "token:" + token_digest(secret)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"

@@ -45,6 +45,17 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "statement-timeout": ("The database took too long", "Nothing was changed; retry later or ask for less."),
     "service-unavailable": ("The service is unavailable", "Retry shortly; nothing was changed."),
     "server-error": ("Internal error", "Retry later and quote the request id if it persists."),
+    "header-frozen": ("The case header is frozen since the offer", "Open an amendment or a modification."),
+    "content-hash-mismatch": (
+        "The content hash does not match the offered document",
+        "GET the document again and accept the content_hash it shows.",
+    ),
+    "offer-expired": ("The offer has expired", "The offer can no longer be accepted; ask for a reinstated offer."),
+    "draft-already-open": ("The case already has an open amendment or modification", "Offer, issue or withdraw it."),
+    "modification-changes-scope": (
+        "A modification cannot change the scope",
+        "Open an amendment to add lines or raise quantities.",
+    ),
     "domain-error": ("The request was refused", "Read `detail`."),
 }
 

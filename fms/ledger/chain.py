@@ -60,7 +60,8 @@ def verify_chain(case_id: str, events: Iterable[dict]) -> Break | None:
     last_line_status: dict[str, tuple[str, str | None]] = {}
     for event in events:
         if event["seq"] != expected_seq:
-            missing = "missing" if event["seq"] > expected_seq else "out of order"
+            # `>=` would be an equivalent mutant: here seq != expected_seq, so the two never differ.
+            missing = "missing" if event["seq"] > expected_seq else "out of order"  # pragma: no mutate
             return Break(
                 case_id, expected_seq, event["id"], f"event #{expected_seq} is {missing} (found #{event['seq']})"
             )
@@ -96,7 +97,8 @@ def verify_chain(case_id: str, events: Iterable[dict]) -> Break | None:
 def group_by_case(rows: Iterable[dict]) -> Iterator[tuple[str, list[dict]]]:
     """Split rows ordered by case into (case_id, events) runs without holding everything in memory."""
     current: str | None = None
-    run: list[dict] = []
+    # Equivalent when mutated (e.g. to None): the first row always starts a new run before any append.
+    run: list[dict] = []  # pragma: no mutate
     for row in rows:
         if row["case_id"] != current:
             if current is not None:

@@ -117,11 +117,15 @@ def test_scope_cannot_change_after_creation_even_in_sql(demo):
         "UPDATE accounts_apitoken SET expires_at = expires_at + interval '1 day' WHERE id = %s",
         "UPDATE accounts_apitoken SET purchaser_id = 'JA' WHERE id = %s",
     ]:
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        immutable = "pgtrigger_apitoken_scope_immutable"
+        with pytest.raises(DatabaseError, match=immutable), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [token.pk])
     token_revoke(actor=officer, token=token)
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    final = "pgtrigger_apitoken_revocation_is_final"
+    with pytest.raises(DatabaseError, match=final), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE accounts_apitoken SET revoked_at = NULL WHERE id = %s", [token.pk])
+    with connection.cursor() as cursor:  # the positive control: other columns of a revoked token still change
+        cursor.execute("UPDATE accounts_apitoken SET last_used_at = now() WHERE id = %s", [token.pk])
 
 
 def test_only_administrators_create_tokens_for_someone_else(demo):

@@ -79,5 +79,5 @@ def test_the_floor_answers_with_the_products_documents(stories, monkeypatch, set
         ours = client.get(path).json()
         assert from_floor(path) == ours, path
     page = from_floor("/api/v1/cases/?expand=lines&page_size=10")
-    second = client.get(page["next"]).json()
-    assert from_floor(page["next"].removeprefix("http://testserver")) == second
+    second = client.get(page["next_url"]).json()
+    assert from_floor(page["next_url"].removeprefix("http://testserver")) == second

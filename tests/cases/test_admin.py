@@ -83,6 +83,7 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
         "notification": japan.notification_id,
         "description": japan.description,
         "notes": japan.notes,
+        "read_version": japan.version,
         "lines-TOTAL_FORMS": "0",
         "lines-INITIAL_FORMS": "0",
         "events-TOTAL_FORMS": "0",
@@ -183,3 +184,147 @@ def test_ledger_pages_are_read_only(client, demo):
     event = ApprovalEvent.objects.first()
     assert client.post(admin_url(ApprovalEvent, "change", event.pk), {"comment": "x"}).status_code == 403
     assert client.get(admin_url(ApprovalEvent, "add")).status_code == 403
+
+
+# ---- Stale admin saves (issue 10 part 6) ------------------------------------------------------------
+
+
+def case_form(case: Case, **changes) -> dict:
+    form = {
+        "title": case.title,
+        "lor_received_on": case.lor_received_on or "",
+        "notification": case.notification_id or "",
+        "description": case.description,
+        "notes": case.notes,
+        "read_version": case.version,
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    return {**form, **changes}
+
+
+def test_the_case_change_page_carries_the_version_it_shows(client, demo):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    page = login(client, "officer").get(admin_url(Case, "change", japan.pk)).content.decode()
+    assert f'name="read_version" value="{japan.version}"' in page
+
+
+def test_a_stale_admin_case_save_is_refused_with_the_form_kept(client, demo):
+    from fms.cases import services
+
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    read = case_form(japan)  # what the officer's page holds
+    colleague = User.objects.get(username="officer")
+    services.case_update(actor=colleague, case=japan, expected_version=japan.version, notes="The colleague's note")
+    japan.refresh_from_db()
+
+    response = login(client, "officer").post(admin_url(Case, "change", japan.pk), {**read, "notes": "My own note"})
+
+    assert response.status_code == 200  # the form again, not a redirect
+    page = response.content.decode()
+    assert "was changed by someone else since you opened it" in page
+    assert f"You opened version {read['read_version']}; it is now version {japan.version}" in page
+    assert "My own note" in page  # what the officer typed is kept
+    assert f'name="read_version" value="{japan.version}"' in page  # saving again replaces, knowingly
+    unchanged = Case.objects.get(pk=japan.pk)
+    assert (unchanged.notes, unchanged.version) == ("The colleague's note", japan.version)
+
+    again = client.post(
+        admin_url(Case, "change", japan.pk), {**read, "notes": "My own note", "read_version": japan.version}
+    )
+    assert again.status_code == 302
+    assert Case.objects.get(pk=japan.pk).notes == "My own note"
+
+
+def test_an_admin_case_save_without_a_version_is_refused(client, demo):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    form = case_form(japan, notes="No version")
+    del form["read_version"]
+    response = login(client, "officer").post(admin_url(Case, "change", japan.pk), form)
+    assert response.status_code == 200
+    assert "opened without a version" in response.content.decode()
+    assert Case.objects.get(pk=japan.pk).version == japan.version
+
+
+def test_the_admin_passes_the_version_read_to_the_service(client, demo, monkeypatch):
+    from fms.cases import services
+
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    seen = {}
+    real = services.case_update
+
+    def spy(**kwargs):
+        seen.update(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "case_update", spy)
+    login(client, "officer").post(admin_url(Case, "change", japan.pk), case_form(japan, notes="Checked"))
+    assert seen["expected_version"] == japan.version
+    assert seen["notes"] == "Checked"
+
+
+def test_a_stale_admin_line_save_is_refused_with_the_form_kept(client, demo):
+    from fms.cases import services
+
+    line = LineItem.objects.get(case__case_id="JA-P-SAA", line_number="001")
+    read_version = line.version
+    services.line_item_update(actor=User.objects.get(username="officer"), line=line, description="Colleague's text")
+    line.refresh_from_db()
+    form = {
+        "category": line.category,
+        "description": "My text",
+        "masl": line.masl,
+        "quantity": line.quantity,
+        "unit_of_issue": line.unit_of_issue,
+        "unit_cost": line.unit_cost,
+        "read_version": read_version,
+    }
+    response = login(client, "officer").post(admin_url(LineItem, "change", line.pk), form)
+    assert response.status_code == 200
+    assert "was changed by someone else since you opened it" in response.content.decode()
+    assert "My text" in response.content.decode()
+    assert LineItem.objects.get(pk=line.pk).description == "Colleague's text"
+
+
+def test_a_stale_line_in_the_case_inline_is_refused(client, demo):
+    from fms.cases import services
+
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    line = japan.lines.get(line_number="001")
+    read_version = line.version
+    services.line_item_update(actor=User.objects.get(username="officer"), line=line, quantity=line.quantity + 1)
+    japan.refresh_from_db()
+    form = case_form(japan)
+    form.update(
+        {
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "1",
+            "lines-0-id": line.pk,
+            "lines-0-case": japan.pk,
+            "lines-0-category": line.category,
+            "lines-0-description": "Typed over a stale line",
+            "lines-0-masl": line.masl,
+            "lines-0-quantity": line.quantity,  # the old quantity, as the stale page showed it
+            "lines-0-unit_of_issue": line.unit_of_issue,
+            "lines-0-unit_cost": line.unit_cost,
+            "lines-0-read_version": read_version,
+        }
+    )
+    response = login(client, "officer").post(admin_url(Case, "change", japan.pk), form)
+    assert response.status_code == 200
+    assert "was changed by someone else since you opened it" in response.content.decode()
+    fresh = LineItem.objects.get(pk=line.pk)
+    assert (fresh.quantity, fresh.description) == (line.quantity + 1, line.description)
+
+
+@pytest.mark.parametrize(("field", "limit"), [("description", 10_000), ("notes", 20_000)])
+def test_admin_case_text_beyond_its_limit_is_refused_next_to_the_field(client, demo, field, limit):
+    japan = Case.objects.get(case_id="JA-P-SAA")
+    response = login(client, "officer").post(
+        admin_url(Case, "change", japan.pk), case_form(japan, **{field: "x" * (limit + 1)})
+    )
+    assert response.status_code == 200
+    assert f"Ensure this value has at most {limit} characters" in response.content.decode()
+    assert Case.objects.get(pk=japan.pk).version == japan.version

@@ -1,6 +1,7 @@
 """The AECA 36(b) rule: thresholds by review group, boundaries to the cent, review periods."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -72,14 +73,39 @@ def test_offer_expires_85_days_after_the_offer():
 @pytest.mark.parametrize(
     ("pattern", "good", "bad"),
     [
-        (rules.CASE_ID_PATTERN, ["JA-P-SAA", "KS-D-QAB", "AT-B-001"], ["JA-P-SA", "JA-PP-SAA", "ja-p-saa"]),
-        (rules.LINE_NUMBER_PATTERN, ["001", "010", "999"], ["000", "1", "1000"]),
-        (rules.MASL_PATTERN, ["ABC1234567890123"], ["ABC123", "abc1234567890123"]),
-        (rules.TRANSMITTAL_NUMBER_PATTERN, ["18-1", "18-12", "18-123"], ["18-1234", "2018-1", "18-"]),
+        (
+            rules.CASE_ID_PATTERN,
+            ["JA-P-SAA", "KS-D-QAB", "AT-B-001", "N1-P-0Z9"],
+            ["JA-P-SA", "JA-P-SAAA", "JA-PP-SAA", "ja-p-saa", "JA-1-SAA", "JA_P_SAA", "JAP-SAA", " JA-P-SAA"],
+        ),
+        (rules.PURCHASER_CODE_PATTERN, ["JA", "K5", "00"], ["J", "JAP", "ja", "J-"]),
+        (rules.AGENCY_CODE_PATTERN, ["B", "D", "P"], ["", "BD", "b", "1"]),
+        (rules.LINE_NUMBER_PATTERN, ["001", "009", "010", "099", "100", "999"], ["000", "1", "01", "1000", "00a"]),
+        # MASL: 3-character generic code + 13-character number = 16 characters exactly.
+        (
+            rules.MASL_PATTERN,
+            ["ABC1234567890123", "0000000000000000", "ZZZZZZZZZZZZZZZZ"],
+            ["ABC123456789", "ABC123456789012", "ABC12345678901234", "abc1234567890123", "ABC-234567890123"],
+        ),
+        (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LOT", "SE"], ["E", "LOTS", "ea", "E1", "", "E A"]),
+        (rules.TRANSMITTAL_NUMBER_PATTERN, ["18-1", "18-12", "18-123", "00-0"], ["18-1234", "2018-1", "18-", "8-1"]),
     ],
 )
 def test_identifier_formats(pattern, good, bad):
-    import re
+    assert [value for value in good if not re.fullmatch(pattern, value)] == []
+    assert [value for value in bad if re.fullmatch(pattern, value)] == []
 
-    assert all(re.fullmatch(pattern, value) for value in good)
-    assert not any(re.fullmatch(pattern, value) for value in bad)
+
+@pytest.mark.parametrize(("length", "valid"), [(12, False), (15, False), (16, True), (17, False)])
+def test_masl_is_sixteen_characters(length, valid):
+    assert bool(re.fullmatch(rules.MASL_PATTERN, "M" * length)) is valid
+
+
+def test_money_is_numeric_15_2():
+    # NUMERIC(15,2) as written in DESIGN §3: the largest amount has 13 digits before the point.
+    assert (rules.MONEY_MAX_DIGITS, rules.MONEY_DECIMAL_PLACES) == (15, 2)
+    assert Decimal("9999999999999.99") == rules.MONEY_MAX
+
+
+def test_offer_validity_is_85_days():
+    assert rules.OFFER_VALIDITY_DAYS == 85

@@ -10,14 +10,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fms.accounts.roles import REVIEWER
-from fms.cases import digests, rules, services
+from fms.cases import digests, services
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import SeparationOfDuties, TransitionNotAllowed
 from fms.cases.models import Case, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
-from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS
+from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS, STATUS_WORDS
 from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,10 @@ def test_every_case_step_through_the_service(status, officer, reviewer):
         before = snapshot(case)
         actor = actor_for(status, action, officer=officer, reviewer=reviewer)
         if (status, action) in LEGAL_CASE_STEPS:
+            # The other role lacks this step's permission: refused before any guard is looked at.
+            other = reviewer if actor == officer else officer
+            with pytest.raises(NotAllowed, match=f"^You do not have permission to {action.replace('_', ' ')} cases"):
+                services.case_transition(actor=other, case=case, action=action)
             with rolled_back():
                 moved = services.case_transition(actor=actor, case=case, action=action, comment="ok")
                 assert moved.status == LEGAL_CASE_STEPS[(status, action)]
@@ -65,7 +69,7 @@ def test_every_case_step_through_the_service(status, officer, reviewer):
                 )
                 assert event.seq == before[3] + 1
         else:
-            with pytest.raises(TransitionNotAllowed):
+            with pytest.raises(TransitionNotAllowed, match=f"^A case in {STATUS_WORDS[status]} cannot "):
                 services.case_transition(actor=actor, case=case, action=action)
         assert snapshot(case) == before
 
@@ -461,12 +465,32 @@ def test_field_history_names_who_changed_what(officer, officer2):
     )
 
 
+# NUMERIC(15,2): thirteen digits before the point, written down rather than read from rules.MONEY_MAX.
+LARGEST_AMOUNT = Decimal("9999999999999.99")
+
+
 def test_the_largest_amount_fits_to_the_cent(officer):
     case = make_case(officer)
-    line = services.line_item_add(actor=officer, case=case, **line_data(quantity=1, unit_cost=rules.MONEY_MAX))
-    assert line.total_cost == rules.MONEY_MAX
-    with pytest.raises(ValidationFailed, match="unit_cost"):
+    line = services.line_item_add(actor=officer, case=case, **line_data(quantity=1, unit_cost=LARGEST_AMOUNT))
+    assert line.total_cost == case.lines.get().total_cost == LARGEST_AMOUNT
+    one_cent_more = line_data(quantity=1, unit_cost=LARGEST_AMOUNT + Decimal("0.01"))
+    with pytest.raises(ValidationFailed) as refused:
+        services.line_item_add(actor=officer, case=make_case(officer), **one_cent_more)
+    assert refused.value.errors["unit_cost"] == [
+        "Ensure this value is less than or equal to 9999999999999.99.",
+        "Ensure that there are no more than 15 digits in total.",
+    ]
+    twice_half = line_data(quantity=2, unit_cost=Decimal("5000000000000.00"))
+    with pytest.raises(ValidationFailed) as refused:
+        services.line_item_add(actor=officer, case=make_case(officer), **twice_half)
+    assert refused.value.errors["unit_cost"] == [
+        "Quantity × unit cost = 10,000,000,000,000.00, above the largest amount allowed."
+    ]
+    with pytest.raises(ValidationFailed) as refused:
         services.line_item_add(actor=officer, case=case, **line_data(quantity=1, unit_cost=Decimal("0.01")))
+    assert refused.value.errors["unit_cost"] == [
+        "This line would take the case total above the largest amount allowed."
+    ]
 
 
 def test_every_refusal_is_a_domain_error_with_a_stable_type():

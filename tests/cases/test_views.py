@@ -1,16 +1,17 @@
 """The web pages, for each role: what they show, what they hide, and what their forms do."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from fms.accounts.models import User
-from fms.cases import services
+from fms.cases import selectors, services
 from fms.cases.choices import CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
-from tests.factories import UserFactory, lines_of, make_case
+from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -111,12 +112,35 @@ def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(cli
     assert "hash chain verified" in auditor
 
 
-def test_the_review_queue_lists_decidable_lines_oldest_first_never_ones_own(client, demo):
-    queue = page(as_user(client, "reviewer"), "review-queue").content.decode()
-    korean = [line.line_number for line in Case.objects.get(case_id="KS-D-QAB").lines.order_by("updated_at")]
-    positions = [queue.index(f">{number}</a>") for number in korean]
+def test_the_review_queue_is_oldest_change_first(client, officer, reviewer):
+    # Built so that the right order (last change, oldest first) differs from every other plausible
+    # one: by case id, by line id or creation, by line number, and each of them reversed.
+    cases = {case_id: services.case_create(actor=officer, case_id=case_id, title=case_id) for case_id in
+             ("JA-P-ZZZ", "JA-P-AAA", "JA-P-MMM")}  # fmt: skip
+    made = {}
+    for case_id, number in [("JA-P-ZZZ", "001"), ("JA-P-AAA", "001"), ("JA-P-AAA", "002"), ("JA-P-MMM", "001")]:
+        line = services.line_item_add(actor=officer, case=cases[case_id], **line_data())
+        made[(case_id, number)] = services.line_item_submit(actor=officer, line=line)
+    last_changed = {("JA-P-MMM", "001"): 1, ("JA-P-ZZZ", "001"): 2, ("JA-P-AAA", "002"): 3, ("JA-P-AAA", "001"): 4}
+    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    for key, hours in last_changed.items():
+        LineItem.objects.filter(pk=made[key].pk).update(updated_at=start + dt.timedelta(hours=hours))
+    expected = [("JA-P-MMM", "001"), ("JA-P-ZZZ", "001"), ("JA-P-AAA", "002"), ("JA-P-AAA", "001")]
+    plausible_wrong = [
+        sorted(made),  # by case id and line number
+        sorted(made, key=lambda key: made[key].pk),  # by line id = by creation
+        sorted(made, key=lambda key: (key[1], key[0])),  # by line number
+    ]
+    assert all(order not in (expected, expected[::-1]) for order in plausible_wrong)
+
+    queue = [(line.case.case_id, line.line_number) for line in selectors.review_queue_for(reviewer)]
+    assert queue == expected
+    html = page(as_user(client, "reviewer"), "review-queue").content.decode()
+    positions = [html.index(f"/cases/{case_id}/lines/{number}/") for case_id, number in expected]
     assert positions == sorted(positions)
 
+
+def test_the_review_queue_never_shows_ones_own_lines(client, demo):
     # A reviewer who also prepares cases: their own lines go to someone else.
     both = UserFactory(username="both", roles=["case_officer", "reviewer"])
     line = lines_of(make_case(both, lines=1))[0]

@@ -49,10 +49,11 @@ def test_the_default_body_limit_is_one_mebibyte(settings):
 
 
 @override_settings(API_MAX_PAGE_SIZE=2)
-def test_page_size_above_the_maximum_is_capped(api):
-    page = api("auditor").get("/api/v1/cases/?page_size=100000").json()
-    assert len(page["results"]) == 2
-    assert page["next"] is not None
+def test_page_size_above_the_maximum_is_refused_not_capped(api):
+    response = api("auditor").get("/api/v1/cases/?page_size=3")
+    assert response.status_code == 400
+    assert response.json()["errors"]["page_size"] == ["A whole number from 1 to 2."]
+    assert len(api("auditor").get("/api/v1/cases/?page_size=2").json()["results"]) == 2
 
 
 def assert_rate_limited(response) -> None:

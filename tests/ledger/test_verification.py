@@ -50,16 +50,16 @@ def test_an_untouched_chain_verifies(case):
 
 
 @pytest.mark.parametrize(
-    "sql",
+    ("sql", "refusal"),
     [
-        "UPDATE cases_approvalevent SET comment = 'rewritten' WHERE id = %s",
-        "DELETE FROM cases_approvalevent WHERE id = %s",
-        "TRUNCATE cases_approvalevent CASCADE",
+        ("UPDATE cases_approvalevent SET comment = 'rewritten' WHERE id = %s", "pgtrigger_approvalevent_append_only"),
+        ("DELETE FROM cases_approvalevent WHERE id = %s", "pgtrigger_approvalevent_append_only"),
+        ("TRUNCATE cases_approvalevent CASCADE", "the approval ledger is append-only: TRUNCATE is refused"),
     ],
 )
-def test_the_database_refuses_to_change_the_ledger(case, sql):
+def test_the_database_refuses_to_change_the_ledger(case, sql, refusal):
     target = event(case, 3).pk
-    with pytest.raises(DatabaseError, match=r"append-only|Cannot"), transaction.atomic(), connection.cursor() as cur:
+    with pytest.raises(DatabaseError, match=refusal), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending, so TRUNCATE reaches the trigger
         cur.execute(sql, [target] if "%s" in sql else [])
     assert ApprovalEvent.objects.filter(case=case).count() == 10
@@ -69,9 +69,9 @@ def test_the_database_refuses_to_change_the_ledger(case, sql):
 def test_the_orm_cannot_change_the_ledger_either(case):
     approval = event(case, 4)
     approval.comment = "rewritten"
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="pgtrigger_approvalevent_append_only"), transaction.atomic():
         approval.save()
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(DatabaseError, match="pgtrigger_approvalevent_append_only"), transaction.atomic():
         ApprovalEvent.objects.filter(case=case).delete()
 
 
@@ -82,6 +82,56 @@ def test_an_altered_comment_is_named(case):
     broken = first_break(case)
     assert (broken.case_id, broken.seq) == (case.case_id, 4)
     assert "altered" in broken.reason
+
+
+# Every hashed column, rewritten alone on the fifth event (reviewer's approval of line 001), as SQL.
+TAMPERED_COLUMNS = {
+    "action": "'reject'",
+    "from_status": "'draft'",
+    "to_status": "'rejected'",
+    "actor_id": "(SELECT id FROM accounts_user WHERE username = 'officer')",
+    "actor_name": "'officer'",
+    "comment": "'looks fine'",
+    "occurred_at": "occurred_at + interval '1 microsecond'",
+    "content_digest": "repeat('f', 64)",
+    # line_number comes from the line the event points at: point it at the other line of the case.
+    "line_item_id": (
+        "(SELECT id FROM cases_lineitem WHERE case_id = cases_approvalevent.case_id AND line_number = '002')"
+    ),
+}
+
+
+@pytest.mark.parametrize("column", TAMPERED_COLUMNS)
+def test_each_hashed_column_rewritten_alone_is_named(case, column):
+    target = event(case, 5)
+    assert (target.action, target.actor.username) == ("approve", "reviewer")
+    as_superuser_without_triggers(
+        f"UPDATE cases_approvalevent SET {column} = {TAMPERED_COLUMNS[column]} WHERE id = %s", [target.pk]
+    )
+    broken = first_break(case)
+    assert (broken.case_id, broken.seq, broken.event_id) == (case.case_id, 5, target.pk)
+    assert broken.reason == "the event's content does not match its hash (altered)"
+
+
+def test_a_rewritten_prev_hash_is_named(case):
+    as_superuser_without_triggers(
+        "UPDATE cases_approvalevent SET prev_hash = repeat('e', 64) WHERE id = %s", [event(case, 5).pk]
+    )
+    broken = first_break(case)
+    assert (broken.seq, broken.reason) == (5, "prev_hash does not match the hash of the event before it")
+
+
+def test_a_break_in_the_middle_case_of_three_is_found_and_only_there(officer, reviewer):
+    cases = [walk_to(CaseStatus.REVIEW, officer=officer, reviewer=reviewer, lines=1) for _ in range(3)]
+    middle = cases[1]
+    as_superuser_without_triggers(
+        "UPDATE cases_approvalevent SET comment = 'rewritten' WHERE id = %s", [event(middle, 3).pk]
+    )
+    result = verify_ledger()
+    assert (result.cases, result.events) == (3, 3 * 6)
+    assert [(b.case_id, b.seq) for b in result.breaks] == [(middle.case_id, 3)]
+    assert verify_ledger([cases[0].pk, cases[2].pk]).ok
+    assert [b.case_id for b in verify_ledger([middle.pk]).breaks] == [middle.case_id]
 
 
 def test_an_altered_approver_is_named(case, reviewer2):

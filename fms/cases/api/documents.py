@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
 from fms.cases.selectors import (
     formal_review_days_expression,
     notification_required_expression,
@@ -93,6 +93,13 @@ def line_document(prefix: str = "") -> JSONBuild:
         total_cost=text(prefix + "total_cost"),
         is_mde=f("is_mde"),
         is_sme=f("is_sme"),
+        source_code=f("source_code"),
+        type_of_assistance=f("type_of_assistance"),
+        offer_release_code=f("offer_release_code"),
+        delivery_term_code=f("delivery_term_code"),
+        months_of_service=f("months_of_service"),
+        delivery_from_months=f("delivery_from_months"),
+        delivery_to_months=f("delivery_to_months"),
         review_status=f("review_status"),
         created_by=f("created_by__username"),
         updated_by=f("updated_by__username"),
@@ -175,6 +182,14 @@ def notification_document() -> JSONBuild:
     )
 
 
+def purchaser_document() -> JSONBuild:
+    return JSONBuild(code=F("code"), name=F("name"), review_group=F("review_group"))
+
+
+def agency_document() -> JSONBuild:
+    return JSONBuild(code=F("code"), name=F("name"))
+
+
 _ROWS = "ARRAY(/* the rows the request picked */)"
 
 
@@ -249,3 +264,5 @@ CASE_WITH_LINES = Document(Case, lambda: case_document(with_lines=True))
 LINE = Document(LineItem, line_document)
 EVENT = Document(ApprovalEvent, event_document)
 NOTIFICATION = Document(CongressionalNotification, notification_document)
+PURCHASER = Document(Purchaser, purchaser_document)
+AGENCY = Document(ImplementingAgency, agency_document)

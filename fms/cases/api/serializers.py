@@ -4,11 +4,12 @@ response shapes the schema documents. Responses themselves are built by document
 import re
 from decimal import Decimal
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fms.cases import rules
 from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, ReviewGroup, event_actions
+from fms.reference.codes import LINE_CODE_TABLES
 
 
 class StrictSerializer(serializers.Serializer):
@@ -24,9 +25,16 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-MONEY_TEXT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
+# ASCII digits only: \d alone would take "١٢٣.٠٠", which Decimal() reads as 123.00.
+MONEY_PATTERN = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
+MONEY_TEXT = re.compile(MONEY_PATTERN, re.ASCII)
+TEXT = rules.TEXT_LIMITS
 
 
+MONEY_SCHEMA = {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN, "example": "133300000.00"}
+
+
+@extend_schema_field(MONEY_SCHEMA)
 class MoneyField(serializers.DecimalField):
     """US dollars with at most two decimals, sent as a JSON string: JSON numbers lose cents."""
 
@@ -64,9 +72,9 @@ class CaseCreateSerializer(StrictSerializer):
     case_id = serializers.CharField(max_length=8, help_text="JA-P-SAA: customer code, agency letter, designator.")
     purchaser = CodeField(max_length=2, required=False, help_text="Defaults to the code in the case id.")
     implementing_agency = CodeField(max_length=1, required=False, help_text="Defaults to the code in the case id.")
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TEXT["title"])
+    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["description"])
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["notes"])
     lor_date = serializers.DateField(required=False, allow_null=True)
     lor_received_on = serializers.DateField(required=False, allow_null=True)
     notification = serializers.CharField(
@@ -92,7 +100,7 @@ class CaseUpdateSerializer(CaseCreateSerializer):
 
 class TransitionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=[a for a in CaseAction.values if a != CaseAction.CREATE])
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["comment"])
     offer_expires_on = serializers.DateField(required=False, allow_null=True, help_text="Only with action offer.")
 
 
@@ -101,13 +109,32 @@ class LineWriteSerializer(StrictSerializer):
         rules.LINE_NUMBER_PATTERN, required=False, help_text="001–999; the next free number when omitted."
     )
     category = serializers.ChoiceField(choices=LineCategory.choices)
-    description = serializers.CharField()
-    masl = serializers.RegexField(rules.MASL_PATTERN, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=TEXT["description"])
+    masl = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="Spaces and dashes are removed; no O or I."
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     unit_of_issue = serializers.RegexField(rules.UNIT_OF_ISSUE_PATTERN, required=False)
     unit_cost = MoneyField()
     is_mde = serializers.BooleanField(required=False)
-    is_sme = serializers.BooleanField(required=False)
+    is_sme = serializers.BooleanField(required=False, help_text="Required with is_mde: every MDE is SME.")
+    source_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["source_code"].choices, required=False, allow_blank=True
+    )
+    type_of_assistance = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["type_of_assistance"].choices, required=False, allow_blank=True
+    )
+    offer_release_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["offer_release_code"].choices, required=False, allow_blank=True
+    )
+    delivery_term_code = serializers.ChoiceField(
+        choices=LINE_CODE_TABLES["delivery_term_code"].choices, required=False, allow_blank=True
+    )
+    months_of_service = serializers.IntegerField(min_value=1, max_value=600, required=False, allow_null=True)
+    delivery_from_months = serializers.IntegerField(
+        min_value=0, max_value=600, required=False, allow_null=True, help_text="Months after acceptance."
+    )
+    delivery_to_months = serializers.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
 
 
 class LineUpdateSerializer(LineWriteSerializer):
@@ -120,7 +147,7 @@ class LineUpdateSerializer(LineWriteSerializer):
 
 class CommentSerializer(StrictSerializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, max_length=4000, help_text="Required to reject or return a line."
+        required=False, allow_blank=True, max_length=TEXT["comment"], help_text="Required to reject or return a line."
     )
 
 
@@ -132,15 +159,20 @@ class NotificationCreateSerializer(StrictSerializer):
     notified_on = serializers.DateField()
     mde_value = MoneyField(required=False, allow_null=True)
     total_value = MoneyField()
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["description"])
     emergency = serializers.BooleanField(required=False)
 
 
 # ---- Output (documented; built by documents.py) -------------------------------------------------
 
 
+@extend_schema_field({**MONEY_SCHEMA, "pattern": r"^[0-9]{1,13}\.[0-9]{2}$"})
+class MoneyText(serializers.CharField):
+    """Money in a response: always two decimals."""
+
+
 def money(**kwargs) -> serializers.CharField:
-    return serializers.CharField(help_text='US dollars as a string, e.g. "133300000.00".', **kwargs)
+    return MoneyText(help_text='US dollars as a string, e.g. "133300000.00".', **kwargs)
 
 
 class LineItemSerializer(serializers.Serializer):
@@ -155,6 +187,13 @@ class LineItemSerializer(serializers.Serializer):
     total_cost = money()
     is_mde = serializers.BooleanField()
     is_sme = serializers.BooleanField()
+    source_code = serializers.CharField(allow_blank=True)
+    type_of_assistance = serializers.CharField(allow_blank=True)
+    offer_release_code = serializers.CharField(allow_blank=True)
+    delivery_term_code = serializers.CharField(allow_blank=True)
+    months_of_service = serializers.IntegerField(allow_null=True)
+    delivery_from_months = serializers.IntegerField(allow_null=True)
+    delivery_to_months = serializers.IntegerField(allow_null=True)
     review_status = serializers.ChoiceField(choices=LineStatus.choices)
     created_by = serializers.CharField()
     updated_by = serializers.CharField()
@@ -258,35 +297,30 @@ class ImplementingAgencySerializer(serializers.Serializer):
         ref_name = "ImplementingAgency"
 
 
-def page_of(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """A page of a keyset-paginated list (one object, not an array, in the schema)."""
-    page = type(
-        name,
-        (serializers.Serializer,),
-        {
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-            "Meta": type("Meta", (), {"ref_name": name}),
-        },
-    )
-    return extend_schema_serializer(many=False)(page)
+def page_of(item: type[serializers.Serializer], name: str, parameter: str = "cursor", feed: bool = False):
+    """The one page shape of every list (fms.core.api.pagination.page_body), as one object in the schema."""
+    fields = {
+        "results": item(many=True),
+        "next": serializers.CharField(
+            allow_null=not feed,
+            help_text=f"Pass as ?{parameter}= for the next page"
+            + ("; always present, even when results is empty." if feed else "; null on the last page."),
+        ),
+        "next_url": serializers.URLField(allow_null=not feed, help_text="This request with that parameter set."),
+        "previous": serializers.CharField(allow_null=True, help_text=f"Pass as ?{parameter}= for the page before."),
+        "previous_url": serializers.URLField(allow_null=True),
+        "Meta": type("Meta", (), {"ref_name": name}),
+    }
+    return extend_schema_serializer(many=False)(type(name, (serializers.Serializer,), fields))
 
 
 CasePageSerializer = page_of(CaseListItemSerializer, "CasePage")
 LineItemPageSerializer = page_of(LineItemSerializer, "LineItemPage")
 EventPageSerializer = page_of(EventSerializer, "EventPage")
 NotificationPageSerializer = page_of(NotificationSerializer, "NotificationPage")
-
-
-@extend_schema_serializer(many=False)
-class FeedSerializer(serializers.Serializer):
-    results = EventSerializer(many=True)
-    next = serializers.CharField(help_text="Pass as ?after= on the next poll; returned even when results is empty.")
-    next_url = serializers.URLField()
-
-    class Meta:
-        ref_name = "EventFeed"
+PurchaserPageSerializer = page_of(PurchaserSerializer, "PurchaserPage")
+ImplementingAgencyPageSerializer = page_of(ImplementingAgencySerializer, "ImplementingAgencyPage")
+FeedSerializer = page_of(EventSerializer, "EventFeed", parameter="after", feed=True)
 
 
 class LedgerSerializer(serializers.Serializer):

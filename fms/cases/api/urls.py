@@ -9,6 +9,7 @@ case_lines = views.LineItemViewSet
 
 urlpatterns = [
     path("cases/", views.CaseViewSet.as_view({"get": "list", "post": "create"}), name="case-list"),
+    path("cases.csv", views.CaseViewSet.as_view({"get": "export"}), name="case-csv"),
     path(
         "cases/<str:case_id>/",
         views.CaseViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("cases/<str:case_id>/ledger/", views.CaseViewSet.as_view({"get": "ledger"}), name="case-ledger"),
     path("cases/<str:case_id>/events/", views.CaseEventViewSet.as_view({"get": "list"}), name="case-events"),
     path("cases/<str:case_id>/lines/", case_lines.as_view({"get": "list", "post": "create"}), name="line-list"),
+    path("cases/<str:case_id>/lines.csv", case_lines.as_view({"get": "export"}), name="line-csv"),
     path(
         "cases/<str:case_id>/lines/<str:line_number>/",
         case_lines.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),

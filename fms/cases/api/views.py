@@ -2,6 +2,7 @@
 (documents.py); writes validate their input, then call the services, which own every rule."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db import connection
@@ -21,22 +22,26 @@ from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, 
 from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
 from fms.core.api.conditional import etag, expected_version, not_modified
 from fms.core.api.filtering import FilterBackend
-from fms.core.api.pagination import KeysetPage, Ordering, page_links, page_size
+from fms.core.api.pagination import KeysetPage, Ordering, page_body, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
-from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
+from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from fms.core.errors import ValidationFailed
+from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 
 JSON = "application/json"
 
-CURSOR = OpenApiParameter("cursor", str, description="From a next/previous link.")
-PAGE_SIZE = OpenApiParameter("page_size", int, description="1 to 500 (larger values are capped); default 50.")
-FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv streams every matching row.")
+CURSOR = OpenApiParameter("cursor", str, description="The `next` or `previous` value of a page; omit for the first.")
+PAGE_SIZE = OpenApiParameter("page_size", int, description="1 to 500 (anything else is a 400); default 50.")
 EXPAND = OpenApiParameter("expand", str, enum=["lines"], description="Include each case's lines.")
 CASE_ID = OpenApiParameter("case_id", str, OpenApiParameter.PATH, description="e.g. JA-P-SAA")
 LINE_NUMBER = OpenApiParameter("line_number", str, OpenApiParameter.PATH, description="e.g. 001")
 CSV_RESPONSE = OpenApiResponse(OpenApiTypes.STR, description="CSV, one row per record (per line with expand=lines).")
+# The CSV of a list is its own operation (…/cases.csv), so that a generated client parses it as text: with
+# text/csv as a second content type of the JSON list, generators pick JSON and fail to decode the CSV.
+# `?format=csv` on the list itself still answers the same CSV (DESIGN §5) but is not in the schema.
+CSV_OPERATION = {"responses": {(200, "text/csv"): CSV_RESPONSE}, "filters": True, "tags": ["cases"]}
 
 CASE_ORDERINGS = {
     "-updated_at": Ordering(("updated_at", "id"), descending=True),
@@ -54,20 +59,6 @@ def _json(body: bytes, status: int = 200, **headers) -> HttpResponse:
     return response
 
 
-def _page_body(texts: Iterable[str], next_url: str | None, previous_url: str | None) -> bytes:
-    return b"".join(
-        [
-            b'{"next":',
-            dumps(next_url),
-            b',"previous":',
-            dumps(previous_url),
-            b',"results":[',
-            ",".join(texts).encode(),
-            b"]}",
-        ]
-    )
-
-
 def _key(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -80,13 +71,15 @@ def _paged(
     fields = page.ordering.fields
     rows = docs.documents(page.apply(queryset), document, *fields)
     rows, next_cursor, previous_cursor = page.finish(rows, key=lambda row: [_key(v) for v in row[1:]])
-    next_url, previous_url = page_links(request, next_cursor, previous_cursor)
-    return _json(_page_body((row[0] for row in rows), next_url, previous_url))
+    return _json(page_body(request, [row[0] for row in rows], next_cursor, previous_cursor))
 
 
 # ---- CSV ------------------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection"). It
+# also splits cells on `;` (locales with a decimal comma) and on tabs when it guesses the separator,
+# so a formula start right after one of those is neutralised too: "x;=cmd()" → "x;'=cmd()".
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;\t])(?=[=+\-@\t\r])")
 
 
 class _Echo:
@@ -99,13 +92,13 @@ def _cell(value) -> str:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    text = str(value)
-    # A spreadsheet would run text that looks like a formula: keep it text.
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_STARTS) else text
+    if isinstance(value, str):
+        return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return str(value)  # numbers and booleans: never text a spreadsheet could run
 
 
 def _stream_csv(filename: str, header: list[str], rows: Iterable[tuple]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)  # every field quoted (DESIGN §5)
 
     def lines() -> Iterator[str]:
         yield writer.writerow(header)
@@ -142,6 +135,13 @@ LINE_CSV = [
     ("total_cost", "total_cost"),
     ("is_mde", "is_mde"),
     ("is_sme", "is_sme"),
+    ("source_code", "source_code"),
+    ("type_of_assistance", "type_of_assistance"),
+    ("offer_release_code", "offer_release_code"),
+    ("delivery_term_code", "delivery_term_code"),
+    ("months_of_service", "months_of_service"),
+    ("delivery_from_months", "delivery_from_months"),
+    ("delivery_to_months", "delivery_to_months"),
     ("review_status", "review_status"),
 ]
 
@@ -175,9 +175,13 @@ class ScopedViewSet(viewsets.GenericViewSet):
     csv_actions: tuple[str, ...] = ()
 
     def get_renderers(self):
-        # `?format=csv` exists only where a list streams CSV.
-        csv = [CSVRenderer()] if getattr(self, "action", None) in self.csv_actions else []
-        return [*super().get_renderers(), *csv]
+        # `?format=csv` exists only where a list streams CSV; a CSV operation (export) answers nothing else.
+        action = getattr(self, "action", None)
+        if action == "export":
+            return [CSVRenderer()]
+        # The schema (a fake view) shows the list as JSON only: its CSV is the export operation.
+        listed = action in self.csv_actions and not getattr(self, "swagger_fake_view", False)
+        return [*super().get_renderers(), *([CSVRenderer()] if listed else [])]
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -218,26 +222,35 @@ class CaseViewSet(ScopedViewSet):
         return selectors.case_queryset_for(self.request.user)
 
     @extend_schema(
-        parameters=[CURSOR, PAGE_SIZE, ORDERING, EXPAND, FORMAT],
-        responses={200: s.CasePageSerializer, (200, "text/csv"): CSV_RESPONSE},
-        summary="List cases",
+        parameters=[CURSOR, PAGE_SIZE, ORDERING, EXPAND], responses={200: s.CasePageSerializer}, summary="List cases"
     )
     def list(self, request):
         with_lines = _expand_lines(request)
         queryset = self.filter_queryset(self.get_queryset())
         if _wants_csv(request):
-            if with_lines:
-                lines = selectors.line_item_queryset_for(request.user).filter(case__in=queryset)
-                columns = [(f"case_{n}", f"case__{src}") for n, src in CASE_CSV[:5]] + LINE_CSV
-                return _csv_of(lines, columns, ["case__case_id", "line_number"], "case-lines.csv")
-            return _csv_of(queryset, CASE_CSV, ["case_id"], "cases.csv")
+            return self._csv(queryset, with_lines)
         return _paged(
             request, queryset, docs.CASE_WITH_LINES if with_lines else docs.CASE, CASE_ORDERINGS, "-updated_at"
         )
 
     @extend_schema(
-        parameters=[CASE_ID], responses={200: s.CaseDetailSerializer, 304: OpenApiResponse(description="Not modified")}
+        parameters=[EXPAND],
+        summary="Cases as CSV (what the list shows, every row)",
+        operation_id="cases_csv",
+        **CSV_OPERATION,
     )
+    def export(self, request):
+        with_lines = _expand_lines(request)
+        return self._csv(self.filter_queryset(self.get_queryset()), with_lines)
+
+    def _csv(self, queryset: QuerySet, with_lines: bool) -> StreamingHttpResponse:
+        if with_lines:
+            lines = selectors.line_item_queryset_for(self.request.user).filter(case__in=queryset)
+            columns = [(f"case_{n}", f"case__{src}") for n, src in CASE_CSV[:5]] + LINE_CSV
+            return _csv_of(lines, columns, ["case__case_id", "line_number"], "case-lines.csv")
+        return _csv_of(queryset, CASE_CSV, ["case_id"], "cases.csv")
+
+    @extend_schema(parameters=[CASE_ID, IF_NONE_MATCH], responses={200: s.CaseDetailSerializer, 304: NOT_MODIFIED})
     def retrieve(self, request, case_id: str):
         return self.case_response(case_id.upper())
 
@@ -341,8 +354,8 @@ class LineItemViewSet(ScopedViewSet):
         return _json(body.encode(), status, ETag=etag(version), **headers)
 
     @extend_schema(
-        parameters=[CASE_ID, CURSOR, PAGE_SIZE, FORMAT],
-        responses={200: s.LineItemPageSerializer, (200, "text/csv"): CSV_RESPONSE},
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
+        responses={200: s.LineItemPageSerializer},
         summary="List a case's lines",
     )
     def list(self, request, case_id: str):
@@ -351,6 +364,14 @@ class LineItemViewSet(ScopedViewSet):
         if _wants_csv(request):
             return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
         return _paged(request, queryset, docs.LINE, LINE_ORDERINGS, "line_number")
+
+    @extend_schema(
+        parameters=[CASE_ID], summary="A case's lines as CSV", operation_id="cases_lines_csv", **CSV_OPERATION
+    )
+    def export(self, request, case_id: str):
+        case = self.case(case_id)
+        queryset = self.filter_queryset(self.get_queryset().filter(case=case))
+        return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
 
     @extend_schema(
         request=s.LineWriteSerializer, responses={201: s.LineItemSerializer}, parameters=[CASE_ID, IDEMPOTENCY_KEY]
@@ -363,8 +384,7 @@ class LineItemViewSet(ScopedViewSet):
         return self.line_response(line, 201, Location=location)
 
     @extend_schema(
-        parameters=[CASE_ID, LINE_NUMBER],
-        responses={200: s.LineItemSerializer, 304: OpenApiResponse(description="Not modified")},
+        parameters=[CASE_ID, LINE_NUMBER, IF_NONE_MATCH], responses={200: s.LineItemSerializer, 304: NOT_MODIFIED}
     )
     def retrieve(self, request, case_id: str, line_number: str):
         return self.line_response(self.line(case_id, line_number))
@@ -435,13 +455,19 @@ class CaseEventViewSet(ScopedViewSet):
         return _paged(request, queryset, docs.EVENT, EVENT_ORDERINGS, "seq")
 
 
-def _parse_after(raw: str | None) -> tuple[int, int]:
-    if not raw:
+def _parse_after(raw: str | None, visible: QuerySet) -> tuple[int, int]:
+    """(txid, event id) of an `after` cursor: the position of an event the caller can see, or 0.0
+    for the start. A cursor that is not one (`²`, `1.x`) or points at no such event is a 400: an
+    invented one would otherwise answer an empty page forever."""
+    if raw is None:
         return 0, 0
-    txid, _, event_id = raw.partition(".")
-    if not (txid.isdigit() and event_id.isdigit()) or len(raw) > 40:
-        raise ValidationError({"after": ["Use the `next` value of a previous response."]})
-    return int(txid), int(event_id)
+    txid_text, dot, id_text = raw.partition(".")
+    txid, event_id = ascii_int(txid_text), ascii_int(id_text)
+    if not dot or txid is None or event_id is None:
+        raise ValidationError({"after": ["Use the `next` value of a previous response, e.g. 1234.567."]})
+    if (txid, event_id) != (0, 0) and not visible.filter(pk=event_id, txid=txid).exists():
+        raise ValidationError({"after": ["No event at this position; pass the `next` value of a previous response."]})
+    return txid, event_id
 
 
 def _after(txid: int, event_id: int) -> RawSQL:
@@ -466,7 +492,7 @@ class EventFeedViewSet(ScopedViewSet):
 
     @extend_schema(parameters=[AFTER, PAGE_SIZE], responses={200: s.FeedSerializer}, summary="Poll the event feed")
     def list(self, request):
-        txid, event_id = _parse_after(request.query_params.get("after"))
+        txid, event_id = _parse_after(request.query_params.get("after"), self.get_queryset())
         settled = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
         queryset = (
             self.filter_queryset(self.get_queryset())
@@ -475,32 +501,30 @@ class EventFeedViewSet(ScopedViewSet):
         )
         rows = docs.documents(queryset, docs.EVENT, "txid", "id")
         cursor = f"{rows[-1][1]}.{rows[-1][2]}" if rows else f"{txid}.{event_id}"
-        params = request.query_params.copy()
-        params["after"] = cursor
-        next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-        results = ",".join(row[0] for row in rows).encode()
-        body = b"".join([b'{"results":[', results, b'],"next":', dumps(cursor), b',"next_url":', dumps(next_url), b"}"])
-        return _json(body)
+        # A feed only goes forward: `next` is always there (poll it again later), `previous` never.
+        return _json(page_body(request, [row[0] for row in rows], cursor, None, parameter="after"))
 
 
 # ---- Reference data and notifications ---------------------------------------------------------
 
 
+CODE_ORDERINGS = {"code": Ordering(("code",))}
+
+
 class PurchaserViewSet(ScopedViewSet):
     queryset = Purchaser.objects.none()  # for the schema; rows come from the selector
 
-    @extend_schema(responses={200: s.PurchaserSerializer(many=True)})
+    @extend_schema(parameters=[CURSOR, PAGE_SIZE], responses={200: s.PurchaserPageSerializer})
     def list(self, request):
-        rows = selectors.purchaser_queryset_for(request.user).order_by("code").values("code", "name", "review_group")
-        return _json(dumps(list(rows)))
+        return _paged(request, selectors.purchaser_queryset_for(request.user), docs.PURCHASER, CODE_ORDERINGS, "code")
 
 
 class ImplementingAgencyViewSet(ScopedViewSet):
     queryset = ImplementingAgency.objects.none()
 
-    @extend_schema(responses={200: s.ImplementingAgencySerializer(many=True)})
+    @extend_schema(parameters=[CURSOR, PAGE_SIZE], responses={200: s.ImplementingAgencyPageSerializer})
     def list(self, request):
-        return _json(dumps(list(ImplementingAgency.objects.order_by("code").values("code", "name"))))
+        return _paged(request, ImplementingAgency.objects.all(), docs.AGENCY, CODE_ORDERINGS, "code")
 
 
 NOTIFICATION_ORDERINGS = {"-id": Ordering(("id",), descending=True)}
@@ -525,9 +549,10 @@ class NotificationViewSet(ScopedViewSet):
 
     @extend_schema(responses={200: s.NotificationSerializer})
     def retrieve(self, request, pk: str):
-        if not pk.isdigit():
+        number = ascii_int(pk)
+        if number is None:
             raise NotFound("No such notification.")
-        return self.notification_response(int(pk))
+        return self.notification_response(number)
 
     @extend_schema(
         request=s.NotificationCreateSerializer, responses={201: s.NotificationSerializer}, parameters=[IDEMPOTENCY_KEY]

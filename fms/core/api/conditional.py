@@ -2,9 +2,12 @@
 
 import re
 
-from fms.core.problems import PreconditionRequired, ProblemException
+from rest_framework.exceptions import ValidationError
 
-_ETAG = re.compile(r'^"(\d+)"$')
+from fms.core.numbers import ascii_int
+from fms.core.problems import PreconditionRequired
+
+_ETAG = re.compile(r'"([0-9]+)"')
 
 
 def etag(version: int) -> str:
@@ -19,15 +22,16 @@ def not_modified(request, version: int) -> bool:
 
 
 def expected_version(request) -> int:
-    """The version named by If-Match: 428 without it, 412 when it is not an ETag of ours."""
+    """The version named by If-Match: 428 without it, 400 naming the header when it is not an ETag
+    of ours (a malformed header is the client's mistake, not a stale record: 412 would send it to
+    re-read and retry the same bad header forever)."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
-    match = _ETAG.match(header)
-    if match is None:
-        raise ProblemException(
-            412,
-            "stale-version",
-            'If-Match must be the strong ETag from your last GET, e.g. "3" (weak tags, lists and * are not accepted).',
+    match = _ETAG.fullmatch(header)
+    version = ascii_int(match.group(1)) if match else None
+    if version is None:
+        raise ValidationError(
+            {"If-Match": ['The strong ETag from your last GET, e.g. "3" (weak tags, lists and * are not accepted).']}
         )
-    return int(match.group(1))
+    return version

@@ -1,7 +1,9 @@
 """Keyset (cursor) pagination: every page costs the same, the first or the last of 100,000 rows.
 
 The cursor is opaque to clients: base64 of the ordering and the sort key of the row to continue
-from. The filter is written so PostgreSQL can walk the (a, b) index as a range: `a <= x AND
+from, with an HMAC of it, so a cursor the API did not hand out (edited, forged, a non-date or a NUL
+where a date belongs) is a 400 before any of it reaches a query. The filter is written so
+PostgreSQL can walk the (a, b) index as a range: `a <= x AND
 (a < x OR (a = x AND b < y))` (the OR alone makes it scan).
 """
 
@@ -12,7 +14,13 @@ from dataclasses import dataclass
 import orjson
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework.exceptions import ValidationError
+
+from fms.core.numbers import ascii_int
+
+_CURSOR_SALT = "fms.core.api.pagination.cursor"
+_NOT_OURS = "Not a cursor from this API; pass the `next` or `previous` value of a page."
 
 
 @dataclass(frozen=True)
@@ -38,25 +46,40 @@ class Ordering:
 
 
 def page_size(request) -> int:
+    """`page_size` from 1 to API_MAX_PAGE_SIZE (default API_PAGE_SIZE); anything else is a 400, never capped."""
     raw = request.query_params.get("page_size")
-    if raw in (None, ""):
+    if raw is None:
         return settings.API_PAGE_SIZE
-    if not raw.isdigit() or int(raw) < 1:
+    size = ascii_int(raw)
+    if size is None or not 1 <= size <= settings.API_MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [f"A whole number from 1 to {settings.API_MAX_PAGE_SIZE}."]})
-    return min(int(raw), settings.API_MAX_PAGE_SIZE)
+    return size
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _signature(body: str) -> str:
+    return _b64(salted_hmac(_CURSOR_SALT, body, algorithm="sha256").digest()[:16])
 
 
 def encode_cursor(payload: list) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+    body = _b64(orjson.dumps(payload))
+    return f"{body}.{_signature(body)}"
 
 
 def decode_cursor(raw: str) -> list:
+    """The payload of a cursor this API signed; a 400 naming `cursor` for anything else."""
+    body, _, signature = raw.partition(".")
+    if not signature or not constant_time_compare(signature, _signature(body)):
+        raise ValidationError({"cursor": [_NOT_OURS]})
     try:
-        payload = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        payload = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError, orjson.JSONDecodeError) as error:
-        raise ValidationError({"cursor": ["Not a cursor from this API; follow the next/previous links."]}) from error
+        raise ValidationError({"cursor": [_NOT_OURS]}) from error
     if not isinstance(payload, list) or len(payload) < 3:
-        raise ValidationError({"cursor": ["Not a cursor from this API; follow the next/previous links."]})
+        raise ValidationError({"cursor": [_NOT_OURS]})
     return payload
 
 
@@ -107,12 +130,24 @@ class KeysetPage:
         return rows, next_cursor, previous_cursor
 
 
-def page_links(request, next_cursor: str | None, previous_cursor: str | None) -> tuple[str | None, str | None]:
-    def link(cursor):
-        if cursor is None:
-            return None
-        params = request.query_params.copy()
-        params["cursor"] = cursor
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+def page_link(request, parameter: str, cursor: str | None) -> str | None:
+    """This request's URL with `parameter` set to `cursor` (None without a cursor)."""
+    if cursor is None:
+        return None
+    params = request.query_params.copy()
+    params[parameter] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    return link(next_cursor), link(previous_cursor)
+
+def page_body(
+    request, results: list[bytes] | list[str], next_cursor: str | None, previous_cursor: str | None, parameter="cursor"
+) -> bytes:
+    """The one page shape of every list (DESIGN §5): `results`, then `next` and `previous` as cursor
+    tokens to pass back as `?<parameter>=` (null at either end), and the same as ready URLs in
+    `next_url` and `previous_url`. `results` are JSON texts of the rows, already rendered."""
+    parts = [b'{"results":[', b",".join(r.encode() if isinstance(r, str) else r for r in results), b"]"]
+    for name, cursor in (("next", next_cursor), ("previous", previous_cursor)):
+        url = page_link(request, parameter, cursor)
+        parts += [b',"', name.encode(), b'":', orjson.dumps(cursor), b',"', name.encode(), b'_url":', orjson.dumps(url)]
+    parts.append(b"}")
+    return b"".join(parts)

@@ -1,7 +1,8 @@
 """OpenAPI: every operation documents its problem+json error responses and its headers."""
 
+from django.conf import settings
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -31,7 +32,18 @@ IF_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag from your last GET of the record, e.g. "3". Missing: 428; stale: 412.',
+    description='The ETag from your last GET of the record, e.g. "3". Missing: 428; malformed: 400; stale: 412.',
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag you hold, e.g. "3": 304 with no body while the record is still at that version.',
+)
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: the record is still at the version named by If-None-Match.",
+    response=None,
 )
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -57,7 +69,7 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "POST":
             codes.append("422")
         if self.method in ("PATCH", "DELETE") or (self.method == "POST" and self._requires_if_match()):
-            codes += ["409", "412", "428"]
+            codes += ["400", "409", "412", "428"]  # 400: a malformed If-Match
         return sorted(set(codes))
 
     def _requires_if_match(self) -> bool:
@@ -74,7 +86,7 @@ class AutoSchema(openapi.AutoSchema):
 def tighten_schema(result, generator, request, public):
     """Postprocessing hook: say in the schema what the API already enforces everywhere.
 
-    - query parameters are never empty (fms.core.api.query) and page_size is at least 1;
+    - query parameters are never empty (fms.core.api.query) and page_size is 1 to API_MAX_PAGE_SIZE;
     - If-Match is a strong ETag of ours; Idempotency-Key is 1 to 255 characters;
     - request bodies refuse fields they do not define (the serializers are strict).
     """
@@ -86,7 +98,7 @@ def tighten_schema(result, generator, request, public):
                     if schema.get("type") == "string" and "enum" not in schema:
                         schema.setdefault("minLength", 1)
                     if parameter["name"] == "page_size":
-                        schema["minimum"] = 1
+                        schema.update(minimum=1, maximum=settings.API_MAX_PAGE_SIZE)
                 elif parameter["in"] == "header" and parameter["name"] == "If-Match":
                     schema["pattern"] = r'^"[0-9]+"$'
                 elif parameter["in"] == "header" and parameter["name"] == "Idempotency-Key":

@@ -1,14 +1,18 @@
 """Cases over the API: documents, lists, filters, writes through the services."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases.models import Case
 from fms.ledger.models import ApprovalEvent
-from tests.factories import line_data, make_case
+from tests.conftest import bearer
+from tests.factories import UserFactory, line_data, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -42,22 +46,28 @@ def test_list_is_paged_with_cursors_and_expands_lines(api):
     assert len(first["results"]) == 2
     assert all("lines" in case for case in first["results"])
     assert first["previous"] is None
-    second = client.get(first["next"]).json()
-    third = client.get(second["next"]).json()
+    second = client.get(first["next_url"]).json()
+    third = client.get("/api/v1/cases/", {"page_size": 2, "expand": "lines", "cursor": second["next"]}).json()
     seen = [c["case_id"] for page in (first, second, third) for c in page["results"]]
     assert sorted(seen) == sorted(Case.objects.values_list("case_id", flat=True))
     assert third["next"] is None
-    back = client.get(third["previous"]).json()
+    assert third["next_url"] is None
+    back = client.get(third["previous_url"]).json()
     assert [c["case_id"] for c in back["results"]] == [c["case_id"] for c in second["results"]]
     assert "lines" not in client.get("/api/v1/cases/").json()["results"][0]
 
 
-def test_page_size_is_capped_and_checked(api):
-    client = api("auditor")
-    assert client.get("/api/v1/cases/?page_size=100000").status_code == 200
-    bad = client.get("/api/v1/cases/?page_size=0")
+@pytest.mark.parametrize("size", ["0", "501", "100000"])
+def test_a_page_size_outside_1_to_500_is_refused(api, size):
+    bad = api("auditor").get(f"/api/v1/cases/?page_size={size}")
     assert bad.status_code == 400
+    assert bad.json()["type"] == "/api/problems/#validation-error"
     assert "page_size" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize("size", ["1", "500"])
+def test_page_sizes_1_and_500_are_taken(api, size):
+    assert api("auditor").get(f"/api/v1/cases/?page_size={size}").status_code == 200
 
 
 def test_a_malformed_page_size_is_refused_for_csv_too(api):
@@ -190,13 +200,24 @@ def test_refusals_come_back_as_problems_naming_the_rule(api):
     assert problem["request_id"] == refused["X-Request-ID"]
 
 
-def test_the_author_cannot_approve_over_the_api(api, reviewer):
-    both = api("officer")
-    case = make_case(reviewer.__class__.objects.get(username="officer"), lines=1)
-    line = both.get(f"/api/v1/cases/{case.case_id}/lines/001/")
-    submitted = both.post(f"/api/v1/cases/{case.case_id}/lines/001/submit/", {}, HTTP_IF_MATCH=line["ETag"])
-    refused = both.post(f"/api/v1/cases/{case.case_id}/lines/001/approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
+def test_the_author_cannot_approve_over_the_api_even_holding_the_approve_permission(db):
+    # Separation of duties, not a missing permission: this author is also a reviewer.
+    both = UserFactory(username="both", roles=[CASE_OFFICER, REVIEWER])
+    UserFactory(username="checker", roles=[REVIEWER])
+    assert both.has_perm("cases.approve_lineitem")
+    case = make_case(both, lines=1)
+    author, checker = bearer("both"), bearer("checker")
+    url = f"/api/v1/cases/{case.case_id}/lines/001/"
+    submitted = author.post(f"{url}submit/", {}, HTTP_IF_MATCH=author.get(url)["ETag"])
+    refused = author.post(f"{url}approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
     assert refused.status_code == 403
+    assert refused.json()["type"] == "/api/problems/#separation-of-duties"
+    assert "you created or last changed it" in refused.json()["detail"]
+    assert author.get(url).json()["review_status"] == "submitted"
+    # The positive control: another reviewer's approval of the same line, same request, goes through.
+    approved = checker.post(f"{url}approve/", {}, HTTP_IF_MATCH=submitted["ETag"])
+    assert approved.status_code == 200
+    assert approved.json()["review_status"] == "approved"
 
 
 def test_removing_a_line(api, officer):
@@ -213,9 +234,31 @@ def test_csv_streams_the_filtered_list(api, officer):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = b"".join(response.streaming_content).decode().splitlines()
-    assert rows[0].startswith("case_case_id,case_purchaser")
+    assert rows[0].startswith('"case_case_id","case_purchaser"')
     assert len(rows) == 1 + 3
-    assert all(row.startswith("JA-P-SAA,JA") for row in rows[1:])
+    assert all(row.startswith('"JA-P-SAA","JA"') for row in rows[1:])
+
+
+@pytest.mark.parametrize(
+    ("title", "cell"),
+    [
+        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("Radar;=cmd|' /C calc'!A0", "Radar;'=cmd|' /C calc'!A0"),
+        ("Radar\t=1+1", "Radar\t'=1+1"),
+        ("Radar;;+1", "Radar;;'+1"),
+        ("Radar - spares", "Radar - spares"),
+    ],
+)
+def test_csv_quotes_every_field_and_neutralises_formula_starts_after_separators(api, officer, title, cell):
+    case = make_case(officer, title=title)
+    text = b"".join(api("auditor").get(f"/api/v1/cases/?format=csv&q={case.case_id}").streaming_content).decode()
+    header, row = text.splitlines()[:2]
+    assert all(field.startswith('"') and field.endswith('"') for field in header.split(","))
+    assert row.startswith(f'"{case.case_id}",')
+    assert list(csv.reader(io.StringIO(text)))[1][3] == cell
 
 
 def test_csv_neutralises_formulas(api, officer):

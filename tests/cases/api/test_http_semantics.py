@@ -60,11 +60,24 @@ def test_writes_without_if_match_are_428_and_change_nothing(api, method, url, bo
 
 
 @pytest.mark.parametrize(("method", "url", "body"), WRITES)
-@pytest.mark.parametrize("if_match", ['"0"', '"999"', "*", 'W/"1"', "garbage"])
-def test_writes_with_a_stale_or_foreign_if_match_are_412_and_change_nothing(api, method, url, body, if_match):
+@pytest.mark.parametrize("if_match", ['"0"', '"999"'])
+def test_writes_with_a_stale_if_match_are_412_and_change_nothing(api, method, url, body, if_match):
     before = snapshot()
     response = getattr(api("officer"), method)(url, body, HTTP_IF_MATCH=if_match)
     assert response.status_code == 412
+    assert response.json()["type"] == "/api/problems/#stale-version"
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES)
+@pytest.mark.parametrize("if_match", ["*", 'W/"1"', "garbage", '"²"', '"١"', '"1", "2"', '"1'])
+def test_writes_with_a_malformed_if_match_are_400_naming_the_header(api, method, url, body, if_match):
+    """A malformed header is the client's mistake, not a stale record (issue 11 part 9)."""
+    before = snapshot()
+    response = getattr(api("officer"), method)(url, body, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 400
+    assert response.json()["type"] == "/api/problems/#validation-error"
+    assert "If-Match" in response.json()["errors"]
     assert snapshot() == before
 
 
@@ -181,3 +194,31 @@ def test_wrong_methods_are_405_problems(api):
     response = api("officer").put("/api/v1/cases/JA-P-SAA/", {})
     assert response.status_code == 405
     assert response.json()["type"].endswith("method-not-allowed")
+
+
+@pytest.mark.parametrize("how", ["revoked", "unknown"])
+def test_a_replay_happens_only_after_authentication(api, how):
+    """Issue 10 part 6: a revoked token used to get the recorded 201 (and the record) back."""
+    from fms.accounts.services import token_for_secret, token_revoke
+
+    officer = api("officer")
+    body = {"case_id": "KS-B-IDA", "title": "Before revocation"}
+    assert officer.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="key-auth").status_code == 201
+    token = token_for_secret(officer.secret)
+    if how == "revoked":
+        token_revoke(actor=None, token=token)
+    else:
+        officer.credentials(HTTP_AUTHORIZATION="Bearer fms_" + "x" * 40)
+    records, cases, events = IdempotencyRecord.objects.count(), Case.objects.count(), ApprovalEvent.objects.count()
+
+    retry = officer.post("/api/v1/cases/", body, HTTP_IDEMPOTENCY_KEY="key-auth")
+
+    assert retry.status_code == 401
+    assert retry.json()["type"] == "/api/problems/#not-authenticated"
+    assert "Idempotent-Replayed" not in retry
+    assert b"Before revocation" not in retry.content
+    assert (IdempotencyRecord.objects.count(), Case.objects.count(), ApprovalEvent.objects.count()) == (
+        records,
+        cases,
+        events,
+    )

@@ -43,6 +43,7 @@ def write(by: str, code: int):
 # (method, path) -> (expected status by role, request body)
 MATRIX = {
     ("get", "/api/v1/cases/"): (list_reads(), None),
+    ("get", "/api/v1/cases.csv"): (list_reads(), None),
     ("post", "/api/v1/cases/"): (write("officer", CREATED), "new_case"),
     ("get", "/api/v1/cases/{case_id}/"): (reads(), None),
     ("patch", "/api/v1/cases/{case_id}/"): (write("officer", OK), {"notes": "Changed"}),
@@ -50,6 +51,7 @@ MATRIX = {
     ("get", "/api/v1/cases/{case_id}/ledger/"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/transition/"): (write("officer", OK), {"action": "cancel"}),
     ("get", "/api/v1/cases/{case_id}/lines/"): (reads(), None),
+    ("get", "/api/v1/cases/{case_id}/lines.csv"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/lines/"): (write("officer", CREATED), "new_line"),
     ("get", "/api/v1/cases/{case_id}/lines/{line_number}/"): (reads(), None),
     ("patch", "/api/v1/cases/{case_id}/lines/{line_number}/"): (write("officer", OK), {"description": "Changed"}),
@@ -64,6 +66,18 @@ MATRIX = {
     ("get", "/api/v1/notifications/"): (list_reads(), None),
     ("post", "/api/v1/notifications/"): (write("officer", CREATED), "new_notification"),
     ("get", "/api/v1/notifications/{id}/"): (reads(), None),
+    # LOA documents, on cases still in development (tests/documents covers them offered and accepted).
+    ("get", "/api/v1/cases/{case_id}/documents/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/documents/"): (write("officer", 409), {"kind": "amendment", "reason": "More"}),
+    ("get", "/api/v1/cases/{case_id}/documents/{label}/"): (reads(HIDDEN), None),
+    ("post", "/api/v1/cases/{case_id}/documents/{label}/offer/"): (write("officer", 409), {"transportation": "0.00"}),
+    ("post", "/api/v1/cases/{case_id}/documents/{label}/issue/"): (write("officer", HIDDEN), {}),
+    ("post", "/api/v1/cases/{case_id}/documents/{label}/withdraw/"): (write("officer", HIDDEN), {"reason": "x"}),
+    ("post", "/api/v1/cases/{case_id}/documents/{label}/accept/"): (
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "client": (DENIED, DENIED)},
+        {"content_hash": "0" * 64, "signatory_name": "N", "signatory_title": "T"},
+    ),
+    ("get", "/api/v1/cases/{case_id}/documents/{label}/diff/"): (reads(400), None),
 }
 DECISIONS = ("approve", "reject", "return")
 
@@ -112,7 +126,7 @@ def snapshot() -> tuple:
 
 def request_for(method: str, path: str, body, purchaser: str, case: Case, notification) -> tuple[str, dict, dict]:
     line_number = "002" if path.rstrip("/").split("/")[-1] in DECISIONS else "001"
-    url = path.format(case_id=case.case_id, line_number=line_number, id=notification.pk)
+    url = path.format(case_id=case.case_id, line_number=line_number, id=notification.pk, label="BASIC")
     headers = {}
     if "{line_number}" in path and method != "get":
         headers["HTTP_IF_MATCH"] = f'"{LineItem.objects.get(case=case, line_number=line_number).version}"'

@@ -63,4 +63,4 @@ def test_the_web_session_downloads_the_same_csv(client, demo):
     assert response.status_code == 200
     rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 4
-    assert all(row.startswith("JA-P-SAA,") for row in rows[1:])
+    assert all(row.startswith('"JA-P-SAA",') for row in rows[1:])

@@ -37,8 +37,8 @@ def test_docs_are_served_from_local_files(client):
         ("/api/v1/cases/JA-P-SAA/", s.LineItemSerializer, lambda body: body["lines"][0]),
         ("/api/v1/cases/JA-P-SAA/events/", s.EventSerializer, lambda body: body["results"][0]),
         ("/api/v1/notifications/", s.NotificationSerializer, lambda body: body["results"][0]),
-        ("/api/v1/purchasers/", s.PurchaserSerializer, lambda body: body[0]),
-        ("/api/v1/implementing-agencies/", s.ImplementingAgencySerializer, lambda body: body[0]),
+        ("/api/v1/purchasers/", s.PurchaserSerializer, lambda body: body["results"][0]),
+        ("/api/v1/implementing-agencies/", s.ImplementingAgencySerializer, lambda body: body["results"][0]),
     ],
 )
 def test_documents_have_exactly_the_documented_fields(api, url, serializer, pick):

@@ -1,0 +1,1 @@
+"""LOA documents (DESIGN §4.3): versions of the offer, their pricing, acceptance, diff and print."""

@@ -1,0 +1,176 @@
+"""The document routes of DESIGN §5: reads through the selectors, writes through the services."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound
+
+from fms.cases.api.views import CASE_ID, ScopedViewSet, _json, _valid
+from fms.cases.models import Case
+from fms.core.api.renderers import dumps
+from fms.core.api.schema import IDEMPOTENCY_KEY
+from fms.core.errors import Conflict, ValidationFailed
+from fms.documents import diff, selectors, services
+from fms.documents.api import serializers as s
+from fms.documents.models import LoaDocument
+
+LABEL = OpenApiParameter("label", str, OpenApiParameter.PATH, description="BASIC, A01 …, M01 …")
+AGAINST = OpenApiParameter("against", str, required=True, description="The label of the earlier document.")
+
+
+def summary(document: LoaDocument) -> dict:
+    """The document's header and status (no content rows)."""
+    accepted = document.accepted_on is not None
+    return {
+        "case": document.case.case_id,
+        "label": document.label,
+        "kind": document.kind,
+        "status": document.status,
+        "reason": document.reason,
+        "supersedes": document.supersedes.label if document.supersedes_id else None,
+        "terms_of_sale": document.terms_of_sale,
+        "offered_on": document.offered_on,
+        "offer_expires_on": document.offer_expires_on,
+        "issued_on": document.issued_on,
+        "content_hash": document.content_hash,
+        "acceptance": {
+            "accepted_on": document.accepted_on,
+            "method": document.acceptance_method,
+            "signatory_name": document.signatory_name,
+            "signatory_title": document.signatory_title,
+            "signed_copy_sha256": document.signed_copy_sha256,
+        }
+        if accepted
+        else None,
+    }
+
+
+def detail(document: LoaDocument) -> dict:
+    """Summary plus the frozen content, exactly as hashed (money as strings)."""
+    body = summary(document)
+    if not document.content_hash:
+        return {**body, "title": "", "description": "", "lines": [], "loa_notes": [], "cost_summary": None,
+                "payment_schedule": []}  # fmt: skip
+    frozen = services.document_content(document)
+    return {
+        **body,
+        "title": frozen["header"]["title"],
+        "description": frozen["header"]["description"],
+        "lines": frozen["lines"],
+        "loa_notes": frozen["notes"],
+        "cost_summary": frozen["cost_summary"],
+        "payment_schedule": frozen["payment_schedule"],
+    }
+
+
+class DocumentViewSet(ScopedViewSet):
+    queryset = LoaDocument.objects.none()  # for the schema; rows come from the selectors
+
+    def case(self, case_id: str) -> Case:
+        try:
+            return selectors.case_for(self.request.user, case_id.upper())
+        except Case.DoesNotExist:
+            raise NotFound(f"No case {case_id}.") from None
+
+    def document(self, case: Case, label: str) -> LoaDocument:
+        try:
+            document = selectors.document_for(self.request.user, case, label.upper())
+        except LoaDocument.DoesNotExist:
+            raise NotFound(f"{case.case_id} has no document {label}.") from None
+        document.case = case
+        return document
+
+    def respond(self, case: Case, label: str, status: int = 200, **headers) -> HttpResponse:
+        return _json(dumps(detail(self.document(case, label))), status, **headers)
+
+    @extend_schema(parameters=[CASE_ID], responses={200: s.DocumentListSerializer}, summary="List a case's documents")
+    def list(self, request, case_id: str):
+        case = self.case(case_id)
+        services.document_expire_due(case=case)
+        documents = selectors.documents_for(request.user, case)
+        for document in documents:
+            document.case = case
+        rows = [summary(document) for document in documents]
+        return _json(dumps({"results": rows}))
+
+    @extend_schema(
+        parameters=[CASE_ID, IDEMPOTENCY_KEY],
+        request=s.DocumentOpenSerializer,
+        responses={201: s.DocumentDetailSerializer},
+        summary="Open an amendment or modification",
+    )
+    def create(self, request, case_id: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentOpenSerializer, request.data)
+        document = services.document_open(actor=request.user, case=case, **data)
+        location = f"/api/v1/cases/{case.case_id}/documents/{document.label}/"
+        return self.respond(case, document.label, 201, Location=location)
+
+    @extend_schema(parameters=[CASE_ID, LABEL], responses={200: s.DocumentDetailSerializer}, summary="One document")
+    def retrieve(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        services.document_expire_due(case=case)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentOfferSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Freeze and offer BASIC or an amendment",
+    )
+    def offer(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentOfferSerializer, request.data)
+        services.document_offer(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentIssueSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Freeze and issue a modification",
+    )
+    def issue(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentIssueSerializer, request.data)
+        services.document_issue(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentAcceptSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Accept an offered document for its exact content_hash",
+    )
+    def accept(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        document = self.document(case, label)
+        data = _valid(s.DocumentAcceptSerializer, request.data)
+        services.document_accept(actor=request.user, document=document, **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentWithdrawSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Withdraw an amendment or modification",
+    )
+    def withdraw(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentWithdrawSerializer, request.data)
+        services.document_withdraw(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, AGAINST], responses={200: s.DocumentDiffSerializer}, summary="Compare two documents"
+    )
+    def diff(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        against = request.query_params.get("against", "")
+        if not against:
+            raise ValidationFailed({"against": ["Name the document to compare with, e.g. ?against=BASIC."]})
+        after, before = self.document(case, label), self.document(case, against)
+        drafts = [d.label for d in (before, after) if not d.content_hash]
+        if drafts:
+            raise Conflict(f"{' and '.join(drafts)} is still a draft: only frozen documents are compared.")
+        changes = diff.diff(services.document_content(before), services.document_content(after))
+        return _json(dumps(changes))
