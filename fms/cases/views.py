@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -77,11 +77,14 @@ def _what_changed(case: Case, line: LineItem | None = None) -> str:
     return f"{last.actor_name} {did} at {when}"
 
 
-def _stale_words(subject: str, case: Case, line: LineItem | None = None) -> str:
+def _changed_words(subject: str, case: Case, line: LineItem | None = None) -> str:
     changed = _what_changed(case, line)
+    return f"{subject} changed since you opened this page" + (f" ({changed})" if changed else "")
+
+
+def _stale_words(subject: str, case: Case, line: LineItem | None = None) -> str:
     return (
-        f"{subject} changed since you opened this page"
-        + (f" ({changed})" if changed else "")
+        _changed_words(subject, case, line)
         + ". Nothing was saved; what you typed is kept below: look at the change and try again."
     )
 
@@ -246,7 +249,7 @@ def case_edit(request, case_id: str):
     return render(request, "fms/case_form.html", {"form": form, "case": case, "conflicts": conflicts}, status=status)
 
 
-def _lines_of_page(request, case: Case) -> list[LineItem]:
+def _lines_of_page(request, case: Case, row_errors: dict | None = None) -> list[LineItem]:
     lines = list(
         selectors.line_item_queryset_for(request.user)
         .filter(case=case)
@@ -259,7 +262,14 @@ def _lines_of_page(request, case: Case) -> list[LineItem]:
         line.can_decide = any(option.action in workflow.LINE_DECISIONS for option in line.actions)
         line.row_actions = [o for o in line.actions if o.action != LineAction.REJECT]
         line.can_reject = any(o.action == LineAction.REJECT for o in line.actions)
+        line.row_error = (row_errors or {}).get(line.line_number, "")
     return lines
+
+
+def _keep_row_comments(lines: list[LineItem], comments: dict, key) -> None:
+    """A refused decision keeps the comment typed in its row."""
+    for line in lines:
+        line.kept_comment = comments.get(key(line), "")
 
 
 def _sent_back_lines(events_by_line: dict, lines: list[LineItem]) -> list[tuple[LineItem, ApprovalEvent | None]]:
@@ -270,8 +280,9 @@ def _sent_back_lines(events_by_line: dict, lines: list[LineItem]) -> list[tuple[
     ]
 
 
-def _case_page(request, case: Case, *, kept: dict | None = None, status: int = 200):
-    lines = _lines_of_page(request, case)
+def _case_page(request, case: Case, *, kept: dict | None = None, row_errors: dict | None = None, status: int = 200):
+    lines = _lines_of_page(request, case, row_errors)
+    _keep_row_comments(lines, (kept or {}).get("row_comments", {}), lambda line: line.line_number)
     events = list(
         selectors.event_queryset_for(request.user).filter(case=case).select_related("line_item").order_by("-seq")
     )
@@ -532,12 +543,19 @@ def line_step(request, case_id: str, line_number: str):
         if data["action"] == LineAction.REJECT:
             return _confirm_reject(request, case, current, reason=data["comment"], error=words, status=409)
         messages.error(request, words)
-        return _line_page(request, case, current, kept={"comment": data["comment"]}, status=409)
+        key = f"{case.case_id}/{line.line_number}"
+        return _page_with_row_errors(request, {key: words}, "", row_comments={key: data["comment"]}) or _line_page(
+            request, case, current, kept={"comment": data["comment"]}, status=409
+        )
     except DomainError as refused:
         if data["action"] == LineAction.REJECT:
             return _confirm_reject(request, case, line, reason=data["comment"], error=refused.detail, status=409)
-        messages.error(request, refusal_words(refused))
-        return _line_page(request, case, line, kept={"comment": data["comment"]}, status=refused.status)
+        words = refusal_words(refused)
+        messages.error(request, words)
+        key = f"{case.case_id}/{line.line_number}"
+        return _page_with_row_errors(request, {key: words}, "", row_comments={key: data["comment"]}) or _line_page(
+            request, case, line, kept={"comment": data["comment"]}, status=refused.status
+        )
     case.refresh_from_db(fields=["status", "version"])
     messages.success(request, _step_done_words(case, decided, data["action"], before))
     return _back(request, reverse("line-detail", args=[case.case_id, line.line_number]))
@@ -658,7 +676,7 @@ def lines_bulk(request):
     if action == LineAction.RETURN and not comment:
         messages.error(request, "Say why the lines are returned: one comment is required, nothing was returned.")
         return HttpResponseRedirect(fallback)
-    done, refused = [], []
+    done, refused = [], {}
     for key in keys[:200]:
         case_id, _, number = key.partition("/")
         version = DecisionForm({"action": action, "version": request.POST.get(f"version:{key}", "")})
@@ -666,10 +684,10 @@ def lines_bulk(request):
             case = _case(request, case_id)
             line = _line(request, case, number)
         except Http404:
-            refused.append(f"{key}: no such line")
+            refused[key] = f"{key}: no such line"
             continue
         if not version.is_valid():
-            refused.append(f"{case.case_id} line {number}: {refusal_words_of(version)}")
+            refused[key] = f"{case.case_id} line {number}: {refusal_words_of(version)}"
             continue
         before = case.status
         try:
@@ -677,9 +695,9 @@ def lines_bulk(request):
                 actor=request.user, line=line, comment=comment, expected_version=version.cleaned_data["version"]
             )
         except StaleVersion:
-            refused.append(f"{_stale_words(f'{case.case_id} line {number}', case, line).split('. Nothing')[0]}")
+            refused[key] = _changed_words(f"{case.case_id} line {number}", case, line)
         except DomainError as refusal:
-            refused.append(refusal_words(refusal))
+            refused[key] = refusal_words(refusal)
         else:
             case.refresh_from_db(fields=["status"])
             moved = f" ({case.case_id} went back to {status_label(case.status)})" if case.status != before else ""
@@ -687,17 +705,53 @@ def lines_bulk(request):
     past = {LineAction.SUBMIT: "Submitted", LineAction.APPROVE: "Approved", LineAction.RETURN: "Returned"}[action]
     if done:
         messages.success(request, f"{past} {len(done)} line{'s' if len(done) != 1 else ''}: {', '.join(done)}.")
-    for reason in refused:
+    for reason in refused.values():
         messages.error(request, f"Not {past.lower()}: {reason}")
+    if refused:
+        shown = _page_with_row_errors(request, refused, comment)
+        if shown is not None:
+            return shown
     return HttpResponseRedirect(fallback)
 
 
+def _page_with_row_errors(request, refused: dict[str, str], comment: str, *, row_comments: dict | None = None):
+    """The case page or the queue the bulk form came from, each refusal beside its line, the comment
+    and the refused lines' selection kept; None when the form came from elsewhere."""
+    target = _safe_next(request)
+    if target == reverse("review-queue"):
+        return _review_queue_page(
+            request, row_errors=refused, kept_comment=comment, row_comments=row_comments, status=409
+        )
+    try:
+        match = resolve(target)
+    except Http404:
+        return None
+    if match.url_name != "case-detail":
+        return None
+    case = _case(request, match.kwargs["case_id"])
+    prefix = f"{case.case_id}/"
+    row_errors = {key.removeprefix(prefix): words for key, words in refused.items() if key.startswith(prefix)}
+    comments = {key.removeprefix(prefix): text for key, text in (row_comments or {}).items()}
+    kept = {"bulk_comment": comment, "row_comments": comments}
+    return _case_page(request, case, kept=kept, row_errors=row_errors, status=409)
+
+
 # ---- Review queue -----------------------------------------------------------------------------
+
+
+def _review_queue_page(
+    request, *, row_errors: dict | None = None, kept_comment: str = "", row_comments: dict | None = None, status=200
+):
+    lines = list(selectors.review_queue_for(request.user)[:200])
+    _keep_row_comments(lines, row_comments or {}, lambda line: f"{line.case.case_id}/{line.line_number}")
+    for line in lines:
+        line.row_error = (row_errors or {}).get(f"{line.case.case_id}/{line.line_number}", "")
+    context = {"lines": lines, "kept_comment": kept_comment}
+    return render(request, "fms/review_queue.html", context, status=status)
 
 
 @login_required
 def review_queue(request):
     if not request.user.has_perm("cases.approve_lineitem"):
         raise Http404("No such page.")
-    lines = list(selectors.review_queue_for(request.user)[:200])
-    return render(request, "fms/review_queue.html", {"lines": lines})
+    return _review_queue_page(request)

@@ -361,3 +361,31 @@ def test_the_dashboard_shows_the_inbox_count_first(client, officer, reviewer):
     tiles = body[body.index('<section class="tiles">') :]
     assert tiles.index("waiting on you (inbox)") < tiles.index("cases</span>")
     assert re.search(r'<span class="tile-value">1</span><span class="tile-label">waiting on you', body)
+
+
+def test_a_refused_line_is_marked_on_its_own_row_with_the_selection_and_comment_kept(client, officer, reviewer):
+    case = case_in_review(officer, lines=3)
+    first, second, third = lines_of(case)
+    page = reverse("case-detail", args=[case.case_id])
+    client = signed_in(client, reviewer)
+    response = bulk(client, "return", [first, second], comment="Recheck the MASL.", versions={"002": 1}, next_url=page)
+    assert response.status_code == 409
+    body = response.content.decode()
+    row = body[body.index(f'value="{case.case_id}/002"') : body.index(f'value="{case.case_id}/003"')]
+    assert "checked" in row
+    assert f"{case.case_id} line 002 changed since you opened this page" in row
+    assert 'id="bulk-comment" value="Recheck the MASL."' in body
+    assert dict(case.lines.values_list("line_number", "review_status")) == {
+        "001": "returned",
+        "002": "submitted",
+        "003": "submitted",
+    }
+    # One line decided from the queue, stale: the queue comes back with the error and the comment in that row.
+    queue = reverse("review-queue")
+    url = reverse("line-step", args=[case.case_id, third.line_number])
+    refused = client.post(url, {"action": "approve", "version": 1, "comment": "Fine by me", "next": queue})
+    assert refused.status_code == 409
+    body = refused.content.decode()
+    row = body[body.index(f'value="{case.case_id}/003"') :]
+    assert "Line 003 changed since you opened this page" in row
+    assert 'value="Fine by me"' in row
