@@ -89,7 +89,7 @@ def _stale_words(subject: str, case: Case, line: LineItem | None = None) -> str:
     )
 
 
-def _step_done_words(case: Case, line: LineItem | None, action: str, case_before: str) -> str:
+def _step_done_words(case: Case, line: LineItem | None, case_before: str) -> str:
     """A success message in words, e.g. "KS-B-WEB line 003 returned. The case went back to Write…"."""
     if line is None:
         return f"{case.case_id} moved to {status_label(case.status)}."
@@ -418,7 +418,7 @@ def case_step(request, case_id: str):
     except DomainError as refused:
         messages.error(request, refused.detail)
         return _case_page(request, case, kept={"step": data["action"], "comment": data["comment"]}, status=409)
-    messages.success(request, _step_done_words(moved, None, data["action"], before))
+    messages.success(request, _step_done_words(moved, None, before))
     return _back(request, reverse("case-detail", args=[case.case_id]))
 
 
@@ -557,7 +557,7 @@ def line_step(request, case_id: str, line_number: str):
             request, case, line, kept={"comment": data["comment"]}, status=refused.status
         )
     case.refresh_from_db(fields=["status", "version"])
-    messages.success(request, _step_done_words(case, decided, data["action"], before))
+    messages.success(request, _step_done_words(case, decided, before))
     return _back(request, reverse("line-detail", args=[case.case_id, line.line_number]))
 
 
