@@ -87,7 +87,7 @@ def test_offer_expires_85_days_after_the_offer():
             ["ABC1234567890123", "0000000000000000", "ZZZZZZZZZZZZZZZZ"],
             ["ABC123456789", "ABC123456789012", "ABC12345678901234", "abc1234567890123", "ABC-234567890123"],
         ),
-        (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LOT", "SE"], ["E", "LOTS", "ea", "E1", "", "E A"]),
+        (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LO", "MO"], ["E", "LOT", "ea", "E1", "", "E A"]),
         (rules.TRANSMITTAL_NUMBER_PATTERN, ["18-1", "18-12", "18-123", "00-0"], ["18-1234", "2018-1", "18-", "8-1"]),
     ],
 )
