@@ -54,4 +54,3 @@ def as_database_superuser() -> Iterator[None]:
         yield
         if not connection.needs_rollback:  # else rolling the savepoint back undoes the SET ROLE
             cursor.execute("RESET ROLE")
-

@@ -38,7 +38,7 @@ def test_the_app_runs_as_a_role_without_ledger_rights_and_migrates_as_the_owner(
     initdb = (ROOT / "docker" / "initdb" / "10-roles.sh").read_text()
     assert "CREATE ROLE fms_app" in initdb
     assert "CREATE ROLE fms_owner" in initdb
-    # The ledger function's owner (migration ledger.0002); the owner role hands the function over to it.
+    # The ledger function's owner (migration ledger.0003); the owner role hands the function over to it.
     assert "CREATE ROLE fms_ledger NOLOGIN" in initdb
     assert "GRANT fms_ledger TO fms_owner" in initdb
 
@@ -51,3 +51,13 @@ def test_the_image_serves_with_gunicorn_and_collects_static_files():
     assert re.search(r"^USER (?!root)\w+", DOCKERFILE, re.M)
     for source in re.findall(r"^COPY (\S+)", DOCKERFILE, re.M):
         assert (ROOT / source).exists(), source
+
+
+def test_a_separate_process_signs_checkpoints_with_the_key_outside_the_database():
+    services = COMPOSE["services"]
+    assert services["checkpoint"]["command"] == ["python", "manage.py", "ledger_checkpoint", "--every", "60"]
+    for name in ("app", "checkpoint"):
+        assert services[name]["environment"]["LEDGER_SIGNING_KEY_FILE"] == "/run/secrets/ledger_signing_key"
+        assert services[name]["secrets"] == ["ledger_signing_key"]
+    assert "ledger_signing_key" in COMPOSE["secrets"]
+    assert "ledger_signing_key" not in str(services["db"])

@@ -20,7 +20,12 @@ class LedgerSafeTeardown:
         with connection.cursor() as cursor:
             cursor.execute("SET ROLE NONE")
         try:
-            with pgtrigger.ignore("ledger.ApprovalEvent:approvalevent_no_truncate"):
+            with pgtrigger.ignore(
+                "ledger.ApprovalEvent:approvalevent_no_truncate",
+                "ledger.LogEntry:logentry_no_truncate",
+                "ledger.LogNode:lognode_no_truncate",
+                "ledger.SignedTreeHead:signedtreehead_no_truncate",
+            ):
                 super()._fixture_teardown()
         finally:
             with connection.cursor() as cursor:

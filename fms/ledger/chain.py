@@ -8,7 +8,7 @@ The first event of a case chains from GENESIS. Two payload formats, told apart b
 1. EVENT_FIELDS plus the case's id and the line's number (which come from joins): every event
    written before the ledger function existed (and the benchmark's generated events).
 2. format 1's payload plus `via` and `hash_version` itself (= 2): every event the database
-   function `ledger_append` writes (migrations/0002 computes the same bytes in SQL).
+   function `ledger_append` writes (migrations/0003 computes the same bytes in SQL).
 """
 
 from collections.abc import Iterable, Iterator

@@ -1,7 +1,7 @@
 """The only way the application writes the ledger: through the database function ledger_append.
 
 The application's database role has no INSERT on the event table; the function (owned by the
-ledger role, see migrations/0002) computes the position, previous hash and hash, and refuses a
+ledger role, see migrations/0003) computes the position, previous hash and hash, and refuses a
 line decision by someone who added or changed the line since its last decision.
 """
 

@@ -193,7 +193,7 @@ def test_an_event_hashed_in_sql_verifies_in_python(officer, reviewer, comment):
 
 
 def test_an_event_written_before_the_function_still_verifies(officer):
-    """Format 1 (no via): what every event written before migration ledger.0002 has."""
+    """Format 1 (no via): what every event written before migration ledger.0003 has."""
     case = make_case(officer)
     event = ApprovalEvent.objects.get(case=case)
     fields = {f: getattr(event, f) for f in chain.EVENT_FIELDS}

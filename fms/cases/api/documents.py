@@ -166,6 +166,7 @@ def event_document() -> JSONBuild:
         hash=F("hash"),
         hash_version=F("hash_version"),
         via=F("via"),
+        log_index=F("log_entry__log_index"),
     )
 
 

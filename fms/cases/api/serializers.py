@@ -264,6 +264,9 @@ class EventSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
     )
+    log_index = serializers.IntegerField(
+        allow_null=True, help_text="Position in the transparency log (from 0); null until the next checkpoint."
+    )
 
     class Meta:
         ref_name = "ApprovalEvent"

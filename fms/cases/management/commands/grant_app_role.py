@@ -4,11 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from fms.cases.models import CaseHistory, LineItemHistory
-from fms.ledger.models import ApprovalEvent
+from fms.ledger.models import ApprovalEvent, LogEntry, LogNode, SignedTreeHead
 
-# The field history is append-only: the application may read and add, never change.
-APPEND_ONLY_TABLES = [model._meta.db_table for model in (CaseHistory, LineItemHistory)]
-# The ledger is written only through its function (fms/ledger/migrations/0002_one_way_in.py).
+# The field history and the transparency log are append-only: the application may read and add, never change.
+APPEND_ONLY_TABLES = [
+    model._meta.db_table for model in (CaseHistory, LineItemHistory, LogEntry, LogNode, SignedTreeHead)
+]
+# The ledger is written only through its function (fms/ledger/migrations/0003_one_way_in.py).
 LEDGER_TABLE = ApprovalEvent._meta.db_table
 LEDGER_FUNCTION = "ledger_append(bigint, bigint, text, text, text, bigint, text, text, text)"
 

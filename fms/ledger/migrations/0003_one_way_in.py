@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0003_approvalevent_moves_to_ledger"),
         ("accounts", "0003_apitoken"),
-        ("ledger", "0001_initial"),
+        ("ledger", "0002_transparency_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
