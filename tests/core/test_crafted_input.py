@@ -231,3 +231,44 @@ def test_pages_with_case_data_are_not_stored(client, demo, name):
     response = client.get(reverse(name, args=args.get(name, [])))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/cases/%00/",
+        "/api/v1/cases/%00/events/",
+        "/api/v1/cases/%00/lines/",
+        "/api/v1/cases/JA-P-SAA/lines/%00/",
+        "/api/v1/cases/JA-P-SAA/lines/%00/submit/",
+        "/api/v1/notifications/%00/",
+    ],
+)
+def test_a_nul_in_an_api_path_is_a_problem_404(api, url):
+    response = api("officer").get(url)
+    assert response.status_code == 404
+    assert response.json()["type"] == NOT_FOUND
+
+
+@pytest.mark.parametrize("url", ["/cases/%00/", "/cases/JA-P-SAA/lines/%00/", "/cases/JA-P-SAA/lines/%00/edit/"])
+def test_a_nul_in_a_page_path_is_404(client, demo, url):
+    client.force_login(User.objects.get(username="officer"))
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query", ["q=%00", "status=%00", "purchaser=%00", "updated_since=%00", "ordering=%00", "expand=%00"]
+)
+def test_a_nul_in_a_query_parameter_is_400(api, query):
+    response = api("auditor").get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 400
+    assert response.json()["type"] == VALIDATION
+    assert query.split("=")[0] in response.json()["errors"]
+
+
+def test_a_nul_in_a_json_string_is_400(api):
+    before = snapshot()
+    response = api("officer").post("/api/v1/cases/", {"case_id": "KS-B-NUL", "title": "a\u0000b"})
+    assert response.status_code == 400
+    assert "title" in response.json()["errors"]
+    assert snapshot() == before
