@@ -30,6 +30,9 @@ class LogInconsistent(Conflict):
 def _lock() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOG_WRITER_LOCK])
+        # A background writer, not a request: a batch of thousands of checked rows may outlast the
+        # requests' DB_STATEMENT_TIMEOUT_MS on a busy server, and the checkpoint would never catch up.
+        cursor.execute("SET LOCAL statement_timeout = '10min'")
 
 
 def _frontier(size: int) -> merkle.Frontier:

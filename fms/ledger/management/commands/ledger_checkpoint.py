@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
-from fms.ledger.signing import SigningKeyUnavailable, read_signer
+from fms.ledger.signing import SigningKeyUnavailable, check_at_start, read_signer
 from fms.ledger.transparency import LogInconsistent, log_append_settled, tree_head_sign
 
 
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         if every is not None and every < 1:
             raise CommandError("--every takes a number of seconds, at least 1")
         try:
+            check_at_start()  # in development (make run) the key is created when missing
             signer = read_signer()
         except SigningKeyUnavailable as error:
             raise CommandError(str(error)) from error
