@@ -3,7 +3,8 @@
 
 VENV ?= .venv
 PY := $(VENV)/bin/python
-WITH_DB := $(PY) tools/devdb.py --
+# DEVDB_ARGS: e.g. --data /tmp/pgdata for a server of its own (the SIGTERM test uses it).
+WITH_DB := $(PY) tools/devdb.py $(DEVDB_ARGS) --
 PORT ?= 8000
 
 .PHONY: help venv run test reliability lint browser format manage db-stop clean bench bench-small mutation
@@ -23,11 +24,14 @@ help:
 venv:
 	@tools/venv
 
+# `exec`: make passes a SIGTERM on to its recipe's process, which must be devdb itself (not a shell
+# that would die and leave devdb, the server and PostgreSQL running).
 run: venv
-	@DEBUG=1 LOG_FORMAT=text $(WITH_DB) sh -c '\
+	@exec env DEBUG=1 LOG_FORMAT=text $(WITH_DB) sh -c '\
 		$(PY) manage.py migrate --no-input -v 1 && \
 		$(PY) manage.py load_demo && \
-		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (admin: /admin/, API docs: /api/docs/; Ctrl-C stops it and the embedded database)" && echo && \
+		$(PY) manage.py ledger_checkpoint && \
+		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (sign in at /login/; admin: /admin/, API docs: /api/docs/; Ctrl-C or SIGTERM stops it and the embedded database)" && echo && \
 		exec $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 lint: venv
@@ -55,7 +59,7 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 manage: venv
-	@DEBUG=$${DEBUG:-1} $(WITH_DB) $(PY) manage.py $(ARGS)
+	@exec env DEBUG=$${DEBUG:-1} $(WITH_DB) $(PY) manage.py $(ARGS)
 
 # Its own database on the same server (fms_bench, fms_bench_small), built on first use and reused.
 bench: venv

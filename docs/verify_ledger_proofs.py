@@ -158,6 +158,17 @@ def verified_head(note: str, vkey: str) -> tuple[int, bytes]:
     return parse_checkpoint(open_note(note, vkey), parse_vkey(vkey)[0])
 
 
+def verified_saved_head(note: str, vkeys: list[str]) -> tuple[int, bytes]:
+    """The head saved by an earlier run: signed by your key, or by a key it replaced (--previous-vkey)."""
+    failures = []
+    for vkey in vkeys:
+        try:
+            return verified_head(note, vkey)
+        except CheckFailed as failure:
+            failures.append(str(failure))
+    raise CheckFailed(f"the saved head does not verify: {'; '.join(failures)}")
+
+
 # ---- The API ------------------------------------------------------------------------------------
 
 
@@ -190,7 +201,7 @@ class Api:
             after = page["next"]
 
 
-def check(api: Api, vkey: str, state: Path | None, out) -> None:
+def check(api: Api, vkey: str, state: Path | None, out, previous_vkeys: tuple[str, ...] = ()) -> None:
     head = api.get("ledger/checkpoints/latest/")
     size, root = verified_head(head["checkpoint"], vkey)
     if (size, root.hex()) != (head["tree_size"], head["root_hash"]):
@@ -198,7 +209,7 @@ def check(api: Api, vkey: str, state: Path | None, out) -> None:
     print(f"signed tree head: size {size}, root {root.hex()}: signature verified", file=out)
 
     if state and state.exists():
-        old_size, old_root = verified_head(state.read_text(encoding="utf-8"), vkey)
+        old_size, old_root = verified_saved_head(state.read_text(encoding="utf-8"), [vkey, *previous_vkeys])
         if old_size > size:
             raise CheckFailed(f"the log shrank: your saved head has {old_size} entries, the latest {size}")
         proof = api.get("ledger/proof/consistency/", **{"from": old_size, "to": size})
@@ -235,6 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     key = parser.add_mutually_exclusive_group(required=True)
     key.add_argument("--vkey", help="the log's verifier key you were given: name+keyid+base64")
     key.add_argument("--vkey-file", type=Path, help="a file holding that verifier key")
+    parser.add_argument(
+        "--previous-vkey",
+        action="append",
+        default=[],
+        help="after a key rotation: the old verifier key, accepted for the head saved in --state",
+    )
     parser.add_argument("--state", type=Path, help="file with the head saved by the previous run (updated on success)")
     args = parser.parse_args(argv)
     if urllib.parse.urlsplit(args.url).scheme not in ("http", "https"):
@@ -242,7 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         vkey = args.vkey or args.vkey_file.read_text(encoding="utf-8").strip()
         parse_vkey(vkey)
-        check(Api(args.url, args.token), vkey, args.state, sys.stdout)
+        for previous in args.previous_vkey:
+            parse_vkey(previous)
+        check(Api(args.url, args.token), vkey, args.state, sys.stdout, tuple(args.previous_vkey))
     except CheckFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1

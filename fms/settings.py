@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "fms.cases.context_processors.inbox",
             ],
         },
     },
@@ -253,6 +254,8 @@ AXES_VERBOSE = False
 LEDGER_SIGNING_KEY_FILE = Path(os.environ.get("LEDGER_SIGNING_KEY_FILE") or BASE_DIR / "var" / "ledger-signing.key")
 # The log's origin line and key name, used only when a key is created (the key file carries its name).
 LEDGER_LOG_ORIGIN = os.environ.get("LEDGER_LOG_ORIGIN", "fms-records.localhost/ledger")
+# Verifier keys of rotated signing keys, so verify_ledger still checks the heads they signed.
+LEDGER_VERIFIER_KEYS = env_list("LEDGER_VERIFIER_KEYS", "")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

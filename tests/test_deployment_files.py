@@ -48,3 +48,13 @@ def test_the_image_serves_with_gunicorn_and_collects_static_files():
     assert re.search(r"^USER (?!root)\w+", DOCKERFILE, re.M)
     for source in re.findall(r"^COPY (\S+)", DOCKERFILE, re.M):
         assert (ROOT / source).exists(), source
+
+
+def test_a_separate_process_signs_checkpoints_with_the_key_outside_the_database():
+    services = COMPOSE["services"]
+    assert services["checkpoint"]["command"] == ["python", "manage.py", "ledger_checkpoint", "--every", "60"]
+    for name in ("app", "checkpoint"):
+        assert services[name]["environment"]["LEDGER_SIGNING_KEY_FILE"] == "/run/secrets/ledger_signing_key"
+        assert services[name]["secrets"] == ["ledger_signing_key"]
+    assert "ledger_signing_key" in COMPOSE["secrets"]
+    assert "ledger_signing_key" not in str(services["db"])

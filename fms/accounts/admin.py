@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
 
 from fms.accounts.models import ApiToken, User
 from fms.accounts.services import token_issue, token_revoke
@@ -100,8 +101,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead: the record of a token stays
 
-    @admin.action(description="Revoke the selected tokens now")
+    @admin.action(description="Revoke the selected tokens…")
     def revoke(self, request, queryset):
+        """Confirmed on a page of its own first (like the admin's delete), naming what stops working."""
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Revoke these API tokens?",
+                "tokens": queryset.select_related("user"),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/accounts/apitoken/revoke_confirmation.html", context)
         for token in queryset:
             token_revoke(actor=request.user, token=token)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
+        return None

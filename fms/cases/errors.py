@@ -9,8 +9,8 @@ class TransitionNotAllowed(Conflict):
     type = "transition-not-allowed"
     title = "This step is not possible now"
 
-    def __init__(self, detail: str, *, state: str, action: str) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: str, *, state: str, action: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail, errors=errors)
         self.state = state
         self.action = action
 

@@ -4,6 +4,7 @@ A user bound to a purchaser (a client) sees only that purchaser's records; a cli
 purchaser, or anyone without the view permission, sees nothing; staff roles see everything.
 """
 
+from decimal import Decimal
 from functools import cache
 
 import pghistory.models
@@ -29,7 +30,7 @@ from django.db.models.expressions import RawSQL
 
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT_ROLES
-from fms.cases import rules
+from fms.cases import rules, words
 from fms.cases.choices import LineStatus
 from fms.cases.models import Case as FmsCase
 from fms.cases.models import CongressionalNotification, LineItem, Purchaser
@@ -215,14 +216,37 @@ def field_history_of(case: FmsCase, limit: int = 200) -> list[dict]:
     """
     rows = []
     for event in pghistory.models.Events.objects.references(case).order_by("-pgh_created_at")[:limit]:
-        subject = "case" if event.pgh_model == "cases.CaseHistory" else f"line {event.pgh_data.get('line_number')}"
+        is_case = event.pgh_model == "cases.CaseHistory"
+        subject = "case" if is_case else f"line {event.pgh_data.get('line_number')}"
         verb = "created" if event.pgh_label == "insert" else f"{event.pgh_label}d"
+        model = FmsCase if is_case else LineItem
         rows.append(
             {
                 "at": event.pgh_created_at,
                 "who": (event.pgh_context or {}).get("username", "—"),
                 "what": f"{subject} {verb}",
-                "changes": [(field, old, new) for field, (old, new) in sorted((event.pgh_diff or {}).items())],
+                # Labels and whole values with the changed words marked: a change at the end of a
+                # long description must be visible.
+                "changes": [
+                    (words.field_label(model, name), *words.marked_change(*_readable(name, old, new)))
+                    for name, (old, new) in sorted((event.pgh_diff or {}).items())
+                    if name not in _HISTORY_NOISE
+                ],
             }
         )
     return rows
+
+
+# Columns the page does not show as a change of their own (bookkeeping of a change shown elsewhere).
+_HISTORY_NOISE = frozenset({"updated_by", "created_by"})
+
+
+def _readable(name: str, old, new) -> tuple:
+    if name in ("status", "review_status"):
+        return tuple(words.status_label(value) if value else value for value in (old, new))
+    if name in _MONEY_FIELDS:  # the history stores JSON numbers: 2400000.0 is shown as $2,400,000.00
+        return tuple(None if value is None else f"${Decimal(str(value)):,.2f}" for value in (old, new))
+    return old, new
+
+
+_MONEY_FIELDS = frozenset({"unit_cost", "mde_value", "total_value"})

@@ -517,8 +517,29 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
             comment=comment,
             content_digest=digests.line_digest(_line_values(line)),
         )
+        _reopen_case_after(case, line, action, actor=actor, comment=comment)
         _bump(case)
     return line
+
+
+def _reopen_case_after(case: Case, line: LineItem, action: str, *, actor: User, comment: str) -> None:
+    """A line returned or rejected in review sends its case back to write, as its own case event."""
+    step = workflow.case_step_after_line_decision(case.status, action)
+    if step is None:
+        return
+    from_status = case.status
+    case.status = step.target
+    case.save(update_fields=["status"])
+    _append_event(
+        case=case,
+        line=None,
+        action=step.action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        comment=f"Line {line.line_number} {LineStatus(line.review_status).label.lower()}: {comment}",
+        content_digest=_case_digest(case),
+    )
 
 
 def line_item_submit(*, actor: User, line: LineItem, comment: str = "", expected_version: int | None = None):
@@ -625,18 +646,30 @@ class StepOption:
     label: str
     allowed: bool
     reason: str = ""  # why not, when not allowed
+    unblock: str = ""  # what would make it possible, and who can do it
+    who: str = ""  # the role that takes the step
 
 
-def case_step_options(actor: User, case: Case) -> list[StepOption]:
-    """The steps out of the case's current status that this user holds the permission for."""
+def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[StepOption]:
+    """The steps out of the case's current status that this user holds the permission for
+    (or, with mine=False, the steps that only other roles can take: who the case waits on)."""
     facts = case_facts(case)
     options = []
     for transition in workflow.case_steps_from(case.status):
-        if not actor.has_perm(transition.permission):
+        if actor.has_perm(transition.permission) != mine:
             continue
         reason = workflow.unmet_case_guard(transition, facts)
         label = CaseAction(transition.action).label
-        options.append(StepOption(transition.action, label, reason is None, reason or ""))
+        options.append(
+            StepOption(
+                transition.action,
+                label,
+                reason is None,
+                reason or "",
+                workflow.case_guard_remedy(transition, facts),
+                workflow.ROLE_OF_PERMISSION.get(transition.permission, ""),
+            )
+        )
     return options
 
 

@@ -48,7 +48,7 @@ def has_lines(facts: CaseFacts) -> str | None:
 
 
 def lor_received(facts: CaseFacts) -> str | None:
-    return None if facts.lor_received_on else "the date the Letter of Request was received (lor_received_on) is not set"
+    return None if facts.lor_received_on else "the date the Letter of Request was received is not set"
 
 
 def lines_submitted_or_approved(facts: CaseFacts) -> str | None:
@@ -128,6 +128,15 @@ def _label(value: str) -> str:
     return value.replace("_", " ")
 
 
+def _step_words(action: str) -> str:
+    """A case action as a user reads it: "start writing", "submit for review"."""
+    return CaseAction(action).label.lower() if action in CaseAction.values else _label(action)
+
+
+def _status_words(status: str) -> str:
+    return CaseStatus(status).label if status in CaseStatus.values else _label(status)
+
+
 def case_transition_for(status: str, action: str) -> CaseTransition:
     """The transition for `action` from `status`, or TransitionNotAllowed saying why not."""
     if action not in CASE_ACTIONS:
@@ -138,12 +147,43 @@ def case_transition_for(status: str, action: str) -> CaseTransition:
     if transition is None:
         sources = [t.source for t in CASE_TRANSITIONS if t.action == action]
         raise TransitionNotAllowed(
-            f"A case in {_label(status)} cannot {_label(action)}: "
-            f"that step starts only from {' or '.join(_label(s) for s in sources)}.",
+            f"A case in {_status_words(status)} cannot {_step_words(action)}: "
+            f"that step starts only from {' or '.join(_status_words(s) for s in sources)}.",
             state=status,
             action=action,
         )
     return transition
+
+
+# What unblocks each guard and who can do it, in the words a page shows beside a blocked step.
+CASE_GUARD_REMEDIES: dict[CaseGuard, str] = {
+    has_lines: "a case officer adds the case's lines (Add line)",
+    lor_received: "a case officer enters the date the Letter of Request was received (Edit case)",
+    lines_submitted_or_approved: (
+        "a case officer submits every draft line (a returned line is edited and resubmitted first)"
+    ),
+    lines_approved: "a reviewer approves every submitted line; a line sent back makes the case go back to Write",
+    notification_cleared: "a case officer links a notified 36(b) notification (Edit case) and its review period ends",
+    offer_not_expired: "a case officer sets a later offer expiry date, or the case is cancelled",
+}
+ROLE_OF_PERMISSION = {STAFF: "a case officer", REVIEW: "a reviewer"}
+# The field (for API clients, in the problem's `errors`) that each guard looks at; pages use the words.
+CASE_GUARD_FIELDS: dict[CaseGuard, str] = {
+    has_lines: "lines",
+    lor_received: "lor_received_on",
+    lines_submitted_or_approved: "lines",
+    lines_approved: "lines",
+    notification_cleared: "notification",
+    offer_not_expired: "offer_expires_on",
+}
+
+
+def case_guard_remedy(transition: CaseTransition, facts: CaseFacts) -> str:
+    """What would unblock the first unmet guard of `transition`, and who can do it ("" if none is unmet)."""
+    for guard in transition.guards:
+        if guard(facts):
+            return CASE_GUARD_REMEDIES.get(guard, "")
+    return ""
 
 
 def unmet_case_guard(transition: CaseTransition, facts: CaseFacts) -> str | None:
@@ -157,13 +197,15 @@ def unmet_case_guard(transition: CaseTransition, facts: CaseFacts) -> str | None
 def check_case_transition(facts: CaseFacts, action: str) -> CaseTransition:
     """The allowed transition, or TransitionNotAllowed naming the state, the action and the unmet guard."""
     transition = case_transition_for(facts.status, action)
-    reason = unmet_case_guard(transition, facts)
-    if reason:
-        raise TransitionNotAllowed(
-            f"Cannot {_label(action)} {facts.case_id} (in {_label(facts.status)}): {reason}.",
-            state=facts.status,
-            action=action,
-        )
+    for guard in transition.guards:
+        reason = guard(facts)
+        if reason:
+            raise TransitionNotAllowed(
+                f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
+                state=facts.status,
+                action=action,
+                errors={CASE_GUARD_FIELDS.get(guard, "status"): [f"{reason[:1].upper()}{reason[1:]}."]},
+            )
     return transition
 
 
@@ -228,16 +270,57 @@ _PAST = {
 }
 
 
+def _line_remedy(facts: LineFacts, transition: LineTransition) -> str:
+    """What would make the refused line step possible, and who can do it."""
+    status = facts.review_status
+    if status == L.RETURNED:
+        return "a case officer edits it (Edit and resubmit): saving makes it a draft to submit again"
+    if status == L.REJECTED:
+        return "a rejected line is not resubmitted: a case officer removes it and adds a new line if still needed"
+    if status == L.DRAFT and transition.decision:
+        return "a case officer submits it first"
+    if status == L.SUBMITTED and transition.action == LineAction.SUBMIT:
+        return "it waits for a reviewer's decision"
+    if status == L.APPROVED and transition.decision:
+        return "it is decided; a change by a case officer makes it a draft to submit and decide again"
+    return ""
+
+
+def _case_remedy(facts: LineFacts, transition: LineTransition) -> str:
+    if facts.case_status == S.REVIEW and transition.case_statuses == LINES_EDITABLE_IN:
+        return "a reviewer returns this line or sends the case back a step, which puts the case back in Write"
+    if facts.case_status in (S.CLOSED, S.CANCELLED):
+        return "the case is final"
+    return "the case has left review; a change now needs a new document of the case"
+
+
 def _line_why_not(facts: LineFacts, transition: LineTransition) -> str | None:
     done = _PAST[transition.action]
     if facts.review_status not in transition.sources:
         allowed = " or ".join(_label(s) for s in transition.sources if s)
-        return f"it is {_label(facts.review_status or 'not added yet')}; only a {allowed} line can be {done}"
+        reason = f"it is {_label(facts.review_status or 'not added yet')}; only a {allowed} line can be {done}"
+        remedy = _line_remedy(facts, transition)
+        return f"{reason} ({remedy})" if remedy else reason
     if facts.open_document and facts.case_status in CHANGEABLE_BY_DOCUMENT:
         return None
     if facts.case_status not in transition.case_statuses:
         allowed = " or ".join(_label(s) for s in transition.case_statuses)
-        return f"the case is in {_label(facts.case_status)}; lines can be {done} only while it is in {allowed}"
+        return (
+            f"the case is in {_label(facts.case_status)}; lines can be {done} only while it is in {allowed} "
+            f"({_case_remedy(facts, transition)})"
+        )
+    return None
+
+
+# DESIGN §4.1: a line sent back to its officer while the case is in review sends the case back to
+# write (the reviewers' own "send back a step"), so that the officer can fix the line.
+LINE_DECISIONS_REOPENING_THE_CASE = (LineAction.REJECT, LineAction.RETURN)
+
+
+def case_step_after_line_decision(case_status: str, line_action: str) -> CaseTransition | None:
+    """The case step a line decision brings with it in the same transaction, if any."""
+    if line_action in LINE_DECISIONS_REOPENING_THE_CASE and case_status == S.REVIEW:
+        return _CASE_TABLE[(S.REVIEW, CaseAction.RETURN)]
     return None
 
 

@@ -230,9 +230,10 @@ def test_unit_cost_cannot_be_negative(case, officer):
         ("status", "approved", "maybe", "lineitem_review_status_valid"),
         ("masl", "ABC1234567890123", "ABC12345", "lineitem_masl_format"),
         ("masl", "", "ABC123456789012", "lineitem_masl_format"),
-        ("unit", "LOT", "e", "lineitem_unit_of_issue_format"),
+        ("unit", "LO", "e", "lineitem_unit_of_issue_format"),
         ("unit", "EA", "E1", "lineitem_unit_of_issue_format"),
-        ("unit", "EA", "LOTS", "value too long for type character varying(3)"),
+        ("unit", "EA", "LOT", "lineitem_unit_of_issue_format"),
+        ("masl", "", "ABC12345678901O3", "lineitem_masl_format"),
     ],
 )
 def test_line_values_are_checked(case, officer, field, good, bad, constraint):

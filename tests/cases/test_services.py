@@ -17,7 +17,7 @@ from fms.cases.models import Case, LineItem, Purchaser
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
-from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS
+from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS, STATUS_WORDS
 from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_every_case_step_through_the_service(status, officer, reviewer):
                 )
                 assert event.seq == before[3] + 1
         else:
-            with pytest.raises(TransitionNotAllowed, match=f"^A case in {status.replace('_', ' ')} cannot "):
+            with pytest.raises(TransitionNotAllowed, match=f"^A case in {STATUS_WORDS[status]} cannot "):
                 services.case_transition(actor=actor, case=case, action=action)
         assert snapshot(case) == before
 
@@ -329,6 +329,74 @@ def test_a_stale_line_decision_is_refused(officer, reviewer):
     with pytest.raises(StaleVersion):
         services.line_item_approve(actor=reviewer, line=line, expected_version=line.version - 1)
     assert LineItem.objects.get(pk=line.pk).review_status == LineStatus.SUBMITTED
+
+
+def case_in_review_with_submitted_lines(officer, lines: int = 2) -> Case:
+    case = make_case(officer, lines=lines)
+    for line in lines_of(case):
+        services.line_item_submit(actor=officer, line=line)
+    for action in (CaseAction.START_WRITE, CaseAction.SUBMIT_REVIEW):
+        case = services.case_transition(actor=officer, case=case, action=action)
+    return case
+
+
+@pytest.mark.parametrize(
+    ("decide", "past"), [(services.line_item_return, "returned"), (services.line_item_reject, "rejected")]
+)
+def test_a_line_sent_back_in_review_sends_the_case_back_to_write_as_a_case_event(officer, reviewer, decide, past):
+    case = case_in_review_with_submitted_lines(officer)
+    version = Case.objects.get(pk=case.pk).version
+    decide(actor=reviewer, line=lines_of(case)[1], comment="Quantity differs from the LOR.")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WRITE
+    assert case.version == version + 1  # one use case, one new version
+    line_event, case_event = ApprovalEvent.objects.filter(case=case).order_by("-seq")[:2][::-1]
+    assert (line_event.action, line_event.line_item.line_number, line_event.to_status) == (
+        {"returned": LineAction.RETURN, "rejected": LineAction.REJECT}[past],
+        "002",
+        past,
+    )
+    assert (case_event.action, case_event.line_item, case_event.from_status, case_event.to_status) == (
+        CaseAction.RETURN,
+        None,
+        CaseStatus.REVIEW,
+        CaseStatus.WRITE,
+    )
+    assert (case_event.actor, case_event.comment) == (reviewer, f"Line 002 {past}: Quantity differs from the LOR.")
+    assert verify_ledger([case.pk]).ok
+
+
+def test_an_approval_in_review_leaves_the_case_in_review(officer, reviewer):
+    case = case_in_review_with_submitted_lines(officer)
+    events = ApprovalEvent.objects.filter(case=case).count()
+    services.line_item_approve(actor=reviewer, line=lines_of(case)[0])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REVIEW
+    assert ApprovalEvent.objects.filter(case=case).count() == events + 1
+
+
+def test_a_line_returned_while_the_case_is_in_write_moves_only_the_line(officer, reviewer):
+    case = make_case(officer, lines=1)
+    case = services.case_transition(actor=officer, case=case, action=CaseAction.START_WRITE)
+    line = services.line_item_submit(actor=officer, line=lines_of(case)[0])
+    services.line_item_return(actor=reviewer, line=line, comment="Fix the MASL.")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WRITE
+    assert last_event(case).action == LineAction.RETURN
+
+
+def test_after_the_return_the_officer_fixes_resubmits_and_the_case_goes_back_to_review(officer, reviewer):
+    case = case_in_review_with_submitted_lines(officer)
+    first, second = lines_of(case)
+    services.line_item_approve(actor=reviewer, line=first)
+    returned = services.line_item_return(actor=reviewer, line=second, comment="One lot, not two.")
+    fixed = services.line_item_update(actor=officer, line=returned, quantity=1, expected_version=returned.version)
+    services.line_item_submit(actor=officer, line=fixed, expected_version=fixed.version)
+    case = services.case_transition(actor=officer, case=case, action=CaseAction.SUBMIT_REVIEW)
+    services.line_item_approve(actor=reviewer, line=lines_of(case)[1])
+    case = services.case_transition(actor=reviewer, case=case, action=CaseAction.PROPOSE)
+    assert case.status == CaseStatus.PROPOSED
+    assert verify_ledger([case.pk]).ok
 
 
 # ---- Separation of duties -------------------------------------------------------------------------

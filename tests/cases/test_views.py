@@ -33,6 +33,7 @@ def page(client, name: str, *args, **query):
     ("name", "args"),
     [
         ("dashboard", []),
+        ("inbox", []),
         ("case-list", []),
         ("case-detail", ["JA-P-SAA"]),
         ("case-print", ["JA-P-SAA"]),
@@ -85,22 +86,27 @@ def test_a_client_sees_only_its_purchaser_and_no_buttons(client, demo):
     assert "Field history" not in detail
     assert "Download CSV" in listing
     dashboard = page(client, "dashboard").content.decode()
-    assert "KS" not in dashboard.split("Cases by purchaser")[1].split("</table>")[0]
+    # A purchaser's own dashboard: its cases by status; no chart by purchaser, no internal backlog.
+    assert "Your cases by status" in dashboard
+    for internal in ("Cases by purchaser", "Review backlog", "lines waiting for review", "KS-D-QAB"):
+        assert internal not in dashboard
     assert page(client, "review-queue").status_code == 404
 
 
 def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(client, demo):
     officer = page(as_user(client, "officer"), "case-detail", "JA-P-SAA").content.decode()
-    assert 'value="start_write"' in officer
-    assert "Not yet: the date the Letter of Request was received" in officer
-    assert 'value="cancel"' in officer
+    assert "disabled>Start writing</button>" in officer
+    assert "Not yet: the date the Letter of Request was received is not set." in officer
+    assert "To unblock: a case officer enters the date the Letter of Request was received (Edit case)." in officer
+    assert reverse("case-cancel", args=["JA-P-SAA"]) in officer  # cancelling is confirmed on its own page
     assert 'value="submit"' in officer  # draft lines can be submitted by their officer
     assert 'value="approve"' not in officer
     reviewer = page(as_user(client, "reviewer"), "case-detail", "JA-P-SAA").content.decode()
-    assert 'value="start_write"' not in reviewer
-    assert 'value="cancel"' not in reviewer
+    assert "disabled>Start writing</button>" not in reviewer
+    assert reverse("case-cancel", args=["JA-P-SAA"]) not in reviewer
     assert 'value="submit"' not in reviewer
-    assert "No step from development is yours to take" in reviewer
+    assert "No step from Development is yours to take" in reviewer
+    assert "Waiting on a case officer: <b>Start writing</b>" in reviewer
     auditor = page(as_user(client, "auditor"), "case-detail", "JA-P-SAA").content.decode()
     assert 'name="action"' not in auditor
     assert "Field history" in auditor
@@ -157,7 +163,7 @@ def test_deciding_from_the_queue(client, demo):
     reviewer = as_user(client, "reviewer")
     response = decide(reviewer, line, "approve", next_url=reverse("review-queue"))
     assert response.redirect_chain[-1][0] == reverse("review-queue")
-    assert "approve — now approved" in response.content.decode()
+    assert "KS-D-QAB line 001 approved." in response.content.decode()
     line.refresh_from_db()
     assert line.review_status == LineStatus.APPROVED
 
@@ -179,8 +185,13 @@ def test_a_decision_on_a_line_that_changed_since_the_page_was_loaded_is_refused(
     line = services.line_item_update(actor=officer, line=line, quantity=3)
     services.line_item_submit(actor=officer, line=line)
     before = ApprovalEvent.objects.count()
-    response = decide(as_user(client, "reviewer"), line, "approve", version=loaded_version)
-    assert "changed since you read it" in response.content.decode()
+    response = decide(as_user(client, "reviewer"), line, "approve", comment="Looks right", version=loaded_version)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "changed since you opened this page (officer submitted line 001" in body
+    assert ">Looks right</textarea>" in body  # what the reviewer typed is kept
+    current = LineItem.objects.get(pk=line.pk).version
+    assert f'name="version" value="{current}"' in body  # the form now carries the current version
     assert ApprovalEvent.objects.count() == before
     assert LineItem.objects.get(pk=line.pk).review_status == LineStatus.SUBMITTED
 
@@ -192,7 +203,7 @@ def test_an_officer_opens_a_case_and_adds_lines_through_the_forms(client, demo):
         {"case_id": "ks-b-web", "title": "Radar", "lor_received_on": "2026-11-01"},
         follow=True,
     )
-    assert "Case KS-B-WEB opened in development" in response.content.decode()
+    assert "Case KS-B-WEB opened in Development" in response.content.decode()
     response = officer.post(
         reverse("line-create", args=["KS-B-WEB"]),
         {"category": "other", "description": "Radar set", "quantity": "2", "unit_of_issue": "EA", "unit_cost": "10.10"},
@@ -212,16 +223,18 @@ def test_an_officer_opens_a_case_and_adds_lines_through_the_forms(client, demo):
 
 def test_a_case_step_from_the_page(client, demo):
     officer = as_user(client, "officer")
-    case = Case.objects.get(case_id="GY-P-ABC")
+    case = make_case(User.objects.get(username="officer"), lines=1)
     response = officer.post(
-        reverse("case-step", args=[case.case_id]), {"action": "cancel", "version": case.version}, follow=True
+        reverse("case-step", args=[case.case_id]), {"action": "start_write", "version": case.version}, follow=True
     )
-    assert "GY-P-ABC is now cancelled" in response.content.decode()
-    assert Case.objects.get(pk=case.pk).status == CaseStatus.CANCELLED
+    assert f"{case.case_id} moved to Write." in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.WRITE
     refused = officer.post(
-        reverse("case-step", args=[case.case_id]), {"action": "close", "version": case.version + 1}, follow=True
+        reverse("case-step", args=[case.case_id]), {"action": "close", "version": case.version}, follow=True
     )
-    assert "cannot close" in refused.content.decode()
+    assert refused.status_code == 409
+    assert "A case in Write cannot close the case" in refused.content.decode()
 
 
 def test_dashboard_counts_and_charts(client, demo):
@@ -248,4 +261,4 @@ def test_the_case_list_uses_the_api_filters_and_says_when_one_is_wrong(client, d
     assert "JA-P-SAA" not in listing
     assert "JA-P-SAA" in page(client, "case-list", q="sm-3 canisters").content.decode()
     refused = page(client, "case-list", status="approved").content.decode()
-    assert "Filter not applied: status" in refused
+    assert "Filter not applied: Status: Unknown value(s) approved" in refused

@@ -42,6 +42,31 @@ def refused(status: str, action: str, **overrides) -> TransitionNotAllowed:
 
 # ---- Case lifecycle ---------------------------------------------------------------------------
 
+STATUS_WORDS = {
+    "development": "Development",
+    "write": "Write",
+    "review": "Review",
+    "proposed": "Proposed",
+    "offered": "Offered",
+    "accepted": "Accepted",
+    "implemented": "Implemented",
+    "supply_complete": "Supply complete",
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+}
+STEP_WORDS = {
+    "start_write": "start writing",
+    "return": "send back a step",
+    "submit_review": "submit for review",
+    "propose": "propose",
+    "offer": "offer to the purchaser",
+    "accept": "record acceptance",
+    "implement": "implement",
+    "complete_supply": "mark supply complete",
+    "close": "close the case",
+    "cancel": "cancel the case",
+}
+
 
 @pytest.mark.parametrize(("status", "action"), list(itertools.product(expected.CASE_STATUSES, expected.CASE_ACTIONS)))
 def test_every_case_state_and_action(status, action):
@@ -52,7 +77,8 @@ def test_every_case_state_and_action(status, action):
         assert expected.ROLE_OF_PERMISSION[transition.permission] == role
     else:
         refusal = refused(status, action)
-        assert refusal.detail.startswith(f"A case in {status.replace('_', ' ')} cannot {action.replace('_', ' ')}: ")
+        # In the words a user reads: the status's label and the step's label, never the stored values.
+        assert refusal.detail.startswith(f"A case in {STATUS_WORDS[status]} cannot {STEP_WORDS[action]}: ")
 
 
 def test_the_tables_hold_exactly_the_written_down_steps():
@@ -69,15 +95,23 @@ def test_the_next_steps_from_each_state(status):
 @pytest.mark.parametrize(
     ("status", "action", "detail"),
     [
-        ("closed", "propose", "A case in closed cannot propose: that step starts only from review."),
-        ("development", "return", "A case in development cannot return: that step starts only from write or review."),
+        ("closed", "propose", "A case in Closed cannot propose: that step starts only from Review."),
+        (
+            "development",
+            "return",
+            "A case in Development cannot send back a step: that step starts only from Write or Review.",
+        ),
         (
             "supply_complete",
             "cancel",
-            "A case in supply complete cannot cancel: that step starts only from "
-            "development or write or review or proposed or offered or accepted.",
+            "A case in Supply complete cannot cancel the case: that step starts only from "
+            "Development or Write or Review or Proposed or Offered or Accepted.",
         ),
-        ("write", "complete_supply", "A case in write cannot complete supply: that step starts only from implemented."),
+        (
+            "write",
+            "complete_supply",
+            "A case in Write cannot mark supply complete: that step starts only from Implemented.",
+        ),
     ],
 )
 def test_a_step_from_the_wrong_state_names_where_it_starts(status, action, detail):
@@ -94,15 +128,18 @@ def test_unknown_action_is_named_with_the_actions_there_are():
 
 def test_start_write_needs_a_line():
     assert refused("development", "start_write", line_statuses=()).detail == (
-        "Cannot start write JA-P-SAA (in development): the case has no line items yet."
+        "Cannot start writing JA-P-SAA (in Development): the case has no line items yet."
     )
 
 
 def test_start_write_needs_the_lor_received_date():
     assert refused("development", "start_write", lor_received_on=None).detail == (
-        "Cannot start write JA-P-SAA (in development): the date the Letter of Request was received "
-        "(lor_received_on) is not set."
+        "Cannot start writing JA-P-SAA (in Development): the date the Letter of Request was received is not set."
     )
+    # The field is named for API clients in the problem's `errors`, not in the words.
+    assert refused("development", "start_write", lor_received_on=None).errors == {
+        "lor_received_on": ["The date the Letter of Request was received is not set."]
+    }
 
 
 def test_the_first_unmet_guard_is_named():
@@ -121,7 +158,7 @@ def test_the_first_unmet_guard_is_named():
 )
 def test_submit_review_needs_every_line_submitted_or_approved(lines, reason):
     detail = refused("write", "submit_review", line_statuses=lines).detail
-    assert detail == f"Cannot submit review JA-P-SAA (in write): {reason}."
+    assert detail == f"Cannot submit for review JA-P-SAA (in Write): {reason}."
 
 
 def test_submit_review_with_submitted_and_approved_lines():
@@ -139,12 +176,13 @@ def test_submit_review_with_submitted_and_approved_lines():
     ],
 )
 def test_propose_needs_every_line_approved(lines, reason):
-    assert refused("review", "propose", line_statuses=lines).detail == f"Cannot propose JA-P-SAA (in review): {reason}."
+    assert refused("review", "propose", line_statuses=lines).detail == f"Cannot propose JA-P-SAA (in Review): {reason}."
 
 
 def test_offer_needs_a_notification_when_one_is_required():
     assert refused("proposed", "offer", notification_required=True).detail == (
-        "Cannot offer JA-P-SAA (in proposed): the case meets a 36(b) threshold and no congressional notification "
+        "Cannot offer to the purchaser JA-P-SAA (in Proposed): the case meets a 36(b) threshold and no "
+        "congressional notification "
         "is linked."
     )
 
@@ -157,7 +195,7 @@ def test_offer_without_a_required_notification_needs_none():
 def test_offer_waits_for_the_end_of_the_review_period():
     pending = workflow.NotificationFacts(review_ends_on=TODAY, emergency=False)
     assert refused("proposed", "offer", notification_required=True, notification=pending).detail == (
-        "Cannot offer JA-P-SAA (in proposed): the congressional review period runs until 2026-11-26."
+        "Cannot offer to the purchaser JA-P-SAA (in Proposed): the congressional review period runs until 2026-11-26."
     )
     ended = workflow.NotificationFacts(review_ends_on=TODAY - dt.timedelta(days=1), emergency=False)
     offered = facts(status="proposed", notification_required=True, notification=ended)
@@ -176,13 +214,13 @@ def test_accept_on_the_expiry_day_but_not_after():
     )
     yesterday = TODAY - dt.timedelta(days=1)
     assert refused("offered", "accept", offer_expires_on=yesterday).detail == (
-        "Cannot accept JA-P-SAA (in offered): the offer expired on 2026-11-25."
+        "Cannot record acceptance JA-P-SAA (in Offered): the offer expired on 2026-11-25."
     )
 
 
 def test_accept_needs_an_expiry_date():
     assert refused("offered", "accept", offer_expires_on=None).detail == (
-        "Cannot accept JA-P-SAA (in offered): the offer has no expiry date."
+        "Cannot record acceptance JA-P-SAA (in Offered): the offer has no expiry date."
     )
 
 
@@ -225,18 +263,31 @@ def test_each_line_step_needs_its_permission(action):
 @pytest.mark.parametrize(
     ("status", "action", "detail"),
     [
-        ("draft", "approve", "Cannot approve JA-P-SAA line 001: it is draft; only a submitted line can be approved."),
+        (
+            "draft",
+            "approve",
+            "Cannot approve JA-P-SAA line 001: it is draft; only a submitted line can be approved "
+            "(a case officer submits it first).",
+        ),
         (
             "rejected",
             "edit",
             "Cannot edit JA-P-SAA line 001: it is rejected; only a draft or submitted or approved or returned line "
-            "can be changed.",
+            "can be changed (a rejected line is not resubmitted: a case officer removes it and adds a new line if "
+            "still needed).",
         ),
         ("approved", "submit", "Cannot submit JA-P-SAA line 001: it is approved; only a draft line can be submitted."),
         (
             "returned",
+            "submit",
+            "Cannot submit JA-P-SAA line 001: it is returned; only a draft line can be submitted (a case officer "
+            "edits it (Edit and resubmit): saving makes it a draft to submit again).",
+        ),
+        (
+            "returned",
             "return",
-            "Cannot return JA-P-SAA line 001: it is returned; only a submitted line can be returned.",
+            "Cannot return JA-P-SAA line 001: it is returned; only a submitted line can be returned (a case officer "
+            "edits it (Edit and resubmit): saving makes it a draft to submit again).",
         ),
         ("submitted", "reject", None),
     ],
@@ -272,10 +323,13 @@ def test_lines_change_only_while_the_case_is_being_written(case_status, action):
         assert workflow.check_line_transition(facts_, action, actor_id=AUTHOR)
     else:
         past = {"add": "added", "edit": "changed", "remove": "removed", "submit": "submitted"}[action]
-        assert line_refused(facts_, action, actor_id=AUTHOR).detail.endswith(
-            f": the case is in {case_status.replace('_', ' ')}; lines can be {past} only while it is in "
-            "development or write."
-        )
+        detail = line_refused(facts_, action, actor_id=AUTHOR).detail
+        assert f": the case is in {case_status.replace('_', ' ')}; lines can be {past} only while it is in " in detail
+        assert "development or write (" in detail
+        if case_status == "review":  # what unblocks it, and who can
+            assert detail.endswith(
+                "(a reviewer returns this line or sends the case back a step, which puts the case back in Write)."
+            )
 
 
 @pytest.mark.parametrize("case_status", expected.CASE_STATUSES)
@@ -286,9 +340,14 @@ def test_decisions_only_until_the_case_leaves_review(case_status, decision):
         assert workflow.check_line_transition(facts_, decision, actor_id=CHECKER)
     else:
         past = {"approve": "approved", "reject": "rejected", "return": "returned"}[decision]
+        remedy = (
+            "the case is final"
+            if case_status in ("closed", "cancelled")
+            else ("the case has left review; a change now needs a new document of the case")
+        )
         assert line_refused(facts_, decision).detail == (
             f"Cannot {decision} JA-P-SAA line 001: the case is in {case_status.replace('_', ' ')}; lines can be "
-            f"{past} only while it is in development or write or review."
+            f"{past} only while it is in development or write or review ({remedy})."
         )
 
 
@@ -314,3 +373,36 @@ def test_a_line_nobody_edited_yet_can_be_decided_by_another_user(decision):
 @pytest.mark.parametrize("action", expected.LINE_CONTENT_ACTIONS[1:])
 def test_the_author_may_change_and_submit_their_own_line(action):
     assert workflow.check_line_transition(line("draft"), action, actor_id=AUTHOR)
+
+
+@pytest.mark.parametrize("case_status", expected.CASE_STATUSES)
+@pytest.mark.parametrize("action", list(expected.LINE_ACTION_ROLE))
+def test_which_line_decisions_send_the_case_back(case_status, action):
+    step = workflow.case_step_after_line_decision(case_status, action)
+    moved = None if step is None else (step.action, step.target)
+    assert moved == expected.CASE_MOVED_BY_LINE_DECISION.get((case_status, action))
+    if step is not None:
+        assert step.source == case_status
+
+
+@pytest.mark.parametrize("case_status", expected.CASE_STATUSES)
+@pytest.mark.parametrize("action", [*expected.LINE_CONTENT_ACTIONS, *expected.LINE_DECISIONS])
+def test_an_open_amendment_reopens_the_lines_of_an_accepted_or_implemented_case(case_status, action):
+    status = None if action == "add" else ("submitted" if action in expected.LINE_DECISIONS else "draft")
+    open_facts = workflow.LineFacts("JA-P-SAA line 001", status, case_status, AUTHOR, EDITOR, open_document="A01")
+    usual = expected.LINES_DECIDABLE_IN if action in expected.LINE_DECISIONS else expected.LINES_EDITABLE_IN
+    if case_status in usual or case_status in expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN:
+        assert workflow.check_line_transition(open_facts, action, actor_id=CHECKER)
+    else:
+        assert f"the case is in {case_status.replace('_', ' ')};" in line_refused(open_facts, action).detail
+    if case_status in expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN:  # without the document: refused
+        line_refused(workflow.LineFacts("JA-P-SAA line 001", status, case_status, AUTHOR, EDITOR), action)
+
+
+@pytest.mark.parametrize("case_status", expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN)
+def test_an_open_amendment_keeps_the_line_rules_and_separation_of_duties(case_status):
+    approved = workflow.LineFacts("JA-P-SAA line 001", "approved", case_status, AUTHOR, EDITOR, open_document="A01")
+    assert "only a draft line can be submitted" in line_refused(approved, "submit").detail
+    submitted = workflow.LineFacts("JA-P-SAA line 001", "submitted", case_status, AUTHOR, EDITOR, open_document="A01")
+    with pytest.raises(SeparationOfDuties):
+        workflow.check_line_transition(submitted, "approve", actor_id=AUTHOR)

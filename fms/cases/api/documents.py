@@ -164,6 +164,7 @@ def event_document() -> JSONBuild:
         content_digest=F("content_digest"),
         prev_hash=F("prev_hash"),
         hash=F("hash"),
+        log_index=F("log_entry__log_index"),
     )
 
 

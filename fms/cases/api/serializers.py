@@ -259,6 +259,9 @@ class EventSerializer(serializers.Serializer):
     content_digest = serializers.CharField()
     prev_hash = serializers.CharField()
     hash = serializers.CharField()
+    log_index = serializers.IntegerField(
+        allow_null=True, help_text="Position in the transparency log (from 0); null until the next checkpoint."
+    )
 
     class Meta:
         ref_name = "ApprovalEvent"

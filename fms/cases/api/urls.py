@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from fms.cases import selectors
 from fms.cases.api import views
 from fms.cases.services import LINE_STEPS
+from fms.ledger.api import views as ledger
 
 case_lines = views.LineItemViewSet
 
@@ -34,6 +36,15 @@ urlpatterns = [
         for action in LINE_STEPS
     ],
     path("events/", views.EventFeedViewSet.as_view({"get": "list"}), name="event-feed"),
+    path("ledger/public-key/", ledger.PublicKeyView.as_view(), name="ledger-public-key"),
+    path("ledger/checkpoints/", ledger.CheckpointListView.as_view(), name="ledger-checkpoints"),
+    path("ledger/checkpoints/latest/", ledger.LatestCheckpointView.as_view(), name="ledger-checkpoint-latest"),
+    path(
+        "ledger/proof/inclusion/",
+        ledger.InclusionProofView.as_view(visible_events=selectors.event_queryset_for),
+        name="ledger-proof-inclusion",
+    ),
+    path("ledger/proof/consistency/", ledger.ConsistencyProofView.as_view(), name="ledger-proof-consistency"),
     path("purchasers/", views.PurchaserViewSet.as_view({"get": "list"}), name="purchaser-list"),
     path("implementing-agencies/", views.ImplementingAgencyViewSet.as_view({"get": "list"}), name="agency-list"),
     path(

@@ -54,3 +54,20 @@ def action_label(action: str) -> str:
 @register.simple_tag
 def badge(value: str, label: str | None = None):
     return format_html('<span class="badge badge-{}">{}</span>', value, label or value.replace("_", " "))
+
+
+@register.filter
+def status_words(value: str) -> str:
+    """A stored status as its label: "supply_complete" → "Supply complete"."""
+    from fms.cases.words import status_label
+
+    return status_label(value or "")
+
+
+@register.simple_tag
+def event_words(event) -> str:
+    """What an event did, in words: "returned line 003", "sent the case back to Write"."""
+    from fms.cases.words import event_sentence
+
+    line_number = event.line_item.line_number if event.line_item_id else None
+    return event_sentence(action=event.action, line_number=line_number, to_status=event.to_status)

@@ -68,6 +68,7 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["400", "409", "413", "415"]
         if self.method == "POST":
             codes.append("422")
+        codes += getattr(self.view, "problem_codes", ())  # what a view answers beyond its method's usual
         if self.method in ("PATCH", "DELETE") or (self.method == "POST" and self._requires_if_match()):
             codes += ["400", "409", "412", "428"]  # 400: a malformed If-Match
         return sorted(set(codes))

@@ -195,7 +195,8 @@ def test_refusals_come_back_as_problems_naming_the_rule(api):
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["type"].endswith("transition-not-allowed")
-    assert "lor_received_on" in problem["detail"]
+    assert "the date the Letter of Request was received is not set" in problem["detail"]
+    assert list(problem["errors"]) == ["lor_received_on"]  # a client's code reads the field from `errors`
     assert problem["request_id"] == refused["X-Request-ID"]
 
 

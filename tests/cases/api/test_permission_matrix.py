@@ -16,12 +16,14 @@ from fms.accounts.services import token_issue
 from fms.cases import services
 from fms.cases.models import Case, CongressionalNotification, LineItem, Purchaser
 from fms.ledger.models import ApprovalEvent
+from fms.ledger.signing import read_signer
+from fms.ledger.transparency import tree_head_sign
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["officer", "reviewer", "auditor", "client", "anonymous"]
-OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED = 200, 201, 204, 403, 404, 401
+OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED, NOT_LOGGED_YET = 200, 201, 204, 403, 404, 401, 409
 
 
 def reads(code=OK):
@@ -66,6 +68,13 @@ MATRIX = {
     ("get", "/api/v1/notifications/"): (list_reads(), None),
     ("post", "/api/v1/notifications/"): (write("officer", CREATED), "new_notification"),
     ("get", "/api/v1/notifications/{id}/"): (reads(), None),
+    ("get", "/api/v1/ledger/public-key/"): (list_reads(), None),
+    ("get", "/api/v1/ledger/checkpoints/"): (list_reads(), None),
+    ("get", "/api/v1/ledger/checkpoints/latest/"): (list_reads(), None),
+    # The case's first event, not in the log yet (nothing is settled inside the test's transaction): 409
+    # for whoever may read it, 404 for a client asking about another purchaser's event.
+    ("get", "/api/v1/ledger/proof/inclusion/"): (reads(NOT_LOGGED_YET), None),
+    ("get", "/api/v1/ledger/proof/consistency/"): (list_reads(), None),
     # LOA documents, on cases still in development (tests/documents covers them offered and accepted).
     ("get", "/api/v1/cases/{case_id}/documents/"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/documents/"): (write("officer", 409), {"kind": "amendment", "reason": "More"}),
@@ -112,6 +121,7 @@ def world(db):
             notified_on=dt.date(2026, 1, 1),
             total_value=Decimal("1.00"),
         )
+    tree_head_sign(signer=read_signer())  # the empty log's head, so that latest/ has one to show
     return users, cases, notifications
 
 
@@ -127,6 +137,10 @@ def snapshot() -> tuple:
 def request_for(method: str, path: str, body, purchaser: str, case: Case, notification) -> tuple[str, dict, dict]:
     line_number = "002" if path.rstrip("/").split("/")[-1] in DECISIONS else "001"
     url = path.format(case_id=case.case_id, line_number=line_number, id=notification.pk, label="BASIC")
+    if path.endswith("/proof/inclusion/"):
+        url += f"?event={ApprovalEvent.objects.filter(case=case).earliest('id').pk}&size=0"
+    elif path.endswith("/proof/consistency/"):
+        url += "?from=0&to=0"
     headers = {}
     if "{line_number}" in path and method != "get":
         headers["HTTP_IF_MATCH"] = f'"{LineItem.objects.get(case=case, line_number=line_number).version}"'

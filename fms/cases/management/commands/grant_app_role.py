@@ -2,10 +2,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from fms.cases.models import CaseHistory, LineItemHistory
-from fms.ledger.models import ApprovalEvent
+from fms.ledger.models import ApprovalEvent, LogEntry, LogNode, SignedTreeHead
 
 # The ledger and the field history are append-only: the application may read and add, never change.
-APPEND_ONLY_TABLES = [model._meta.db_table for model in (ApprovalEvent, CaseHistory, LineItemHistory)]
+APPEND_ONLY_TABLES = [
+    model._meta.db_table for model in (ApprovalEvent, CaseHistory, LineItemHistory, LogEntry, LogNode, SignedTreeHead)
+]
 
 
 class Command(BaseCommand):

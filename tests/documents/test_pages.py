@@ -1,0 +1,104 @@
+"""The printed LOA (DD Form 1513 layout): header, coded lines, cost summary, schedule, notes, hash."""
+
+from decimal import Decimal
+
+import pytest
+
+from fms.accounts.roles import CLIENT, CLIENT_OFFICER
+from fms.cases import services as case_services
+from fms.cases.choices import CaseStatus
+from fms.documents import services
+from tests.factories import UserFactory, lines_of, walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offered(officer, reviewer):
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    document = services.document_offer(actor=officer, case=case, label="BASIC", transportation=Decimal("100.00"))
+    return case, document
+
+
+def test_the_print_page_shows_the_frozen_document_and_its_hash(client, officer, offered):
+    case, document = offered
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.case_id}/documents/BASIC/print/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for expected in (
+        f"{case.case_id} · BASIC",
+        "<th>SC</th><th>TA</th><th>ORC</th><th>DTC</th><th>MOS</th>",
+        "$4,228.00",  # total estimated cost
+        "$128.00",  # 3.2% surcharge
+        "With acceptance (initial deposit)",
+        "1. Estimated prices.",
+        f"content hash (SHA-256): {document.content_hash}",
+        "For the purchaser",
+    ):
+        assert expected in text, expected
+
+
+def test_another_purchaser_and_anonymous_cannot_print_it(client, offered):
+    case, _ = offered
+    assert client.get(f"/cases/{case.case_id}/documents/BASIC/print/").status_code == 302  # to the login page
+    client.force_login(UserFactory(username="client_ks", roles=[CLIENT], purchaser_id="KS", is_staff=False))
+    assert client.get(f"/cases/{case.case_id}/documents/BASIC/print/").status_code == 404
+    assert client.get(f"/cases/{case.case_id}/documents/NOPE/print/").status_code == 404
+
+
+def test_the_case_page_lists_the_documents_with_status_oed_and_hash(client, officer, offered):
+    case, document = offered
+    client.force_login(officer)
+    text = client.get(f"/cases/{case.case_id}/").content.decode()
+    assert '<section class="card" id="documents">' in text
+    days = (document.offer_expires_on - services.washington_today()).days  # 85 from the MILAP date, less elapsed
+    assert f"{days} days left (Washington time)" in text
+    assert document.content_hash[:17] in text
+    assert f"/cases/{case.case_id}/documents/BASIC/print/" in text
+
+
+def _signatory():
+    return UserFactory(username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False)
+
+
+def test_the_purchasers_officer_sees_the_hash_and_accepts_on_the_page(client, offered):
+    case, document = offered
+    client.force_login(_signatory())
+    page = client.get(f"/cases/{case.case_id}/documents/BASIC/").content.decode()
+    assert f'<dd class="mono" id="content-hash">{document.content_hash}</dd>' in page
+    assert "Accept this offer" in page
+    form = {"content_hash": document.content_hash, "signatory_name": "Taro Yamada", "signatory_title": "Director"}
+    done = client.post(f"/cases/{case.case_id}/documents/BASIC/", form, follow=True).content.decode()
+    assert f"{case.case_id} BASIC accepted for content {document.content_hash}" in done
+    document.refresh_from_db()
+    assert (document.status, document.acceptance_method) == ("accepted", "online")
+
+
+def test_a_tampered_hash_on_the_page_is_refused_with_a_message(client, offered):
+    case, document = offered
+    client.force_login(_signatory())
+    form = {"content_hash": "1" * 64, "signatory_name": "Taro Yamada", "signatory_title": "Director"}
+    done = client.post(f"/cases/{case.case_id}/documents/BASIC/", form, follow=True).content.decode()
+    assert "nothing was accepted" in done
+    document.refresh_from_db()
+    assert document.status == "offered"
+
+
+def test_staff_see_no_acceptance_form_and_compare_versions(client, officer, reviewer, offered):
+    case, document = offered
+    services.document_accept(actor=officer, document=document, content_hash=document.content_hash,
+                             signatory_name="N", signatory_title="T", signed_copy_sha256="a" * 64)  # fmt: skip
+    case_services.case_transition(actor=officer, case=case, action="implement")
+    services.document_open(actor=officer, case=case, kind="amendment", reason="More")
+    line = case_services.line_item_update(actor=officer, line=lines_of(case)[0], quantity=3)
+    case_services.line_item_submit(actor=officer, line=line)
+    case_services.line_item_approve(actor=reviewer, line=line)
+    services.document_offer(actor=officer, case=case, label="A01", transportation=Decimal("100.00"))
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.case_id}/documents/A01/").content.decode()
+    assert "Accept this offer" not in page
+    assert "?against=BASIC" in page
+    changes = client.get(f"/cases/{case.case_id}/documents/A01/diff/?against=BASIC").content.decode()
+    assert '<td>quantity</td><td class="mono">2</td><td class="mono">3</td>' in changes
+    assert '<td class="num">1000.00</td>' in changes  # the net estimated cost's change
