@@ -3,7 +3,7 @@ the response shapes the schema documents."""
 
 from rest_framework import serializers
 
-from fms.cases.api.serializers import MoneyField, StrictSerializer, money
+from fms.cases.api.serializers import MoneyField, StrictSerializer, money, page_of
 from fms.documents.choices import DocumentKind, DocumentStatus, LineChange
 
 
@@ -131,8 +131,9 @@ class DocumentDetailSerializer(DocumentSerializer):
         ref_name = "LoaDocumentDetail"
 
 
-class DocumentListSerializer(serializers.Serializer):
-    results = DocumentSerializer(many=True)
+# A case has a handful of documents: one page always (next and previous are null), in the page
+# shape of every list (fms.core.api.pagination.page_body).
+DocumentListSerializer = page_of(DocumentSerializer, "DocumentPage")
 
 
 class FieldChangeSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 
 from fms.cases.api.views import CASE_ID, ScopedViewSet, _json, _valid
 from fms.cases.models import Case
+from fms.core.api.pagination import page_body
 from fms.core.api.renderers import dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY
 from fms.core.errors import Conflict, ValidationFailed
@@ -89,8 +90,7 @@ class DocumentViewSet(ScopedViewSet):
         documents = selectors.documents_for(request.user, case)
         for document in documents:
             document.case = case
-        rows = [summary(document) for document in documents]
-        return _json(dumps({"results": rows}))
+        return _json(page_body(request, [dumps(summary(document)) for document in documents], None, None))
 
     @extend_schema(
         parameters=[CASE_ID, IDEMPOTENCY_KEY],
