@@ -15,21 +15,20 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 
 class AcceptInTheBrowserTest(BrowserTestCase):
     def setUp(self):
+        super().setUp()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         officer = UserFactory(username="officer", roles=[CASE_OFFICER])
         reviewer = UserFactory(username="reviewer", roles=[REVIEWER])
         signatory = UserFactory(
             username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False
         )
-        signatory.set_password("signatory_ja-browser-pass")
-        signatory.save()
-        officer.set_password("officer-browser-pass")
-        officer.save()
+        for user in (officer, signatory):
+            user.set_password(f"{user.username}{self.password_suffix}")
+            user.save()
         self.case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
         self.document = services.document_offer(
             actor=officer, case=self.case, label="BASIC", transportation=Decimal("100.00")
         )
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        super().setUp()
 
     def test_the_signatory_accepts_online_seeing_the_hash_and_the_loa_prints(self):
         page, case_id, content_hash = self.page, self.case.case_id, self.document.content_hash
@@ -45,8 +44,7 @@ class AcceptInTheBrowserTest(BrowserTestCase):
         assert f"{case_id} BASIC accepted for content {content_hash}" in page.inner_text(".messages")
         assert LoaDocument.objects.get(pk=self.document.pk).status == "accepted"
 
-        page.click("text=Sign out")
-        page.wait_for_url("**/login/")
+        self.sign_out()
         self.sign_in("officer")
         self.go(f"/cases/{case_id}/documents/BASIC/print/")
         assert f"content hash (SHA-256): {content_hash}" in page.inner_text("footer")
