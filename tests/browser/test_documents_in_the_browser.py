@@ -1,61 +1,34 @@
 """The purchaser's officer accepts an offered LOA in a real browser, seeing the hash it accepts;
-the printed LOA as a screenshot and a PDF (tests/artifacts/). Skipped only without Chromium."""
+the printed LOA as a screenshot and a PDF (tests/artifacts/documents/). Skipped only without Chromium."""
 
-import os
 from decimal import Decimal
-from pathlib import Path
-from unittest import SkipTest
-
-from django.db import connections
 
 from fms.accounts.roles import CASE_OFFICER, CLIENT, CLIENT_OFFICER, REVIEWER
 from fms.cases.choices import CaseStatus
 from fms.documents import services
 from fms.documents.models import LoaDocument
-from tests.browser import test_review_in_the_browser as review
+from tests.browser.base import ARTIFACTS, BrowserTestCase
 from tests.factories import UserFactory, walk_to
-from tests.transactional import LiveServerTestCase
+
+SHOTS = ARTIFACTS / "documents"
 
 
-class AcceptInTheBrowserTest(LiveServerTestCase):
-    sign_in = review.ReviewInTheBrowserTest.sign_in
-    go = review.ReviewInTheBrowserTest.go
-
-    @classmethod
-    def setUpClass(cls):
-        if not Path(review.CHROMIUM).exists():
-            raise SkipTest(f"Chromium is not installed at {review.CHROMIUM}: browser tests skipped.")
-        super().setUpClass()
-        review.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
+class AcceptInTheBrowserTest(BrowserTestCase):
     def setUp(self):
-        from playwright.sync_api import sync_playwright
-
         officer = UserFactory(username="officer", roles=[CASE_OFFICER])
         reviewer = UserFactory(username="reviewer", roles=[REVIEWER])
         signatory = UserFactory(
             username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False
         )
-        signatory.set_password("signatory_ja-browser-pass")
-        signatory.save()
-        officer.set_password("officer-browser-pass")
-        officer.save()
+        for user in (officer, signatory):
+            user.set_password(f"{user.username}{self.password_suffix}")
+            user.save()
         self.case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
         self.document = services.document_offer(
             actor=officer, case=self.case, label="BASIC", transportation=Decimal("100.00")
         )
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=review.CHROMIUM, args=review.CHROMIUM_FLAGS)
-        self.page = self.browser.new_page(viewport={"width": 1366, "height": 900})
-        self.problems: list[str] = []
-        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
-
-    def tearDown(self):
-        self.browser.close()
-        connections.close_all()
-        self.playwright.stop()
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        super().setUp()
+        SHOTS.mkdir(parents=True, exist_ok=True)
 
     def test_the_signatory_accepts_online_seeing_the_hash_and_the_loa_prints(self):
         page, case_id, content_hash = self.page, self.case.case_id, self.document.content_hash
@@ -66,17 +39,16 @@ class AcceptInTheBrowserTest(LiveServerTestCase):
         assert content_hash in page.inner_text("#accept")
         page.fill("#id_signatory_name", "Taro Yamada")
         page.fill("#id_signatory_title", "Director")
-        page.screenshot(path=review.SCREENSHOTS / "documents-01-accept.png", full_page=True)
+        page.screenshot(path=SHOTS / "01-accept.png", full_page=True)
         page.click("button:has-text('Accept BASIC')")
         assert f"{case_id} BASIC accepted for content {content_hash}" in page.inner_text(".messages")
         assert LoaDocument.objects.get(pk=self.document.pk).status == "accepted"
 
-        page.click("text=Sign out")
-        page.wait_for_url("**/login/")
+        self.sign_out()
         self.sign_in("officer")
         self.go(f"/cases/{case_id}/documents/BASIC/print/")
         assert f"content hash (SHA-256): {content_hash}" in page.inner_text("footer")
-        page.screenshot(path=review.SCREENSHOTS / "documents-02-print.png", full_page=True)
-        page.pdf(path=str(review.SCREENSHOTS / "documents-loa.pdf"))
-        assert (review.SCREENSHOTS / "documents-loa.pdf").stat().st_size > 1000
+        page.screenshot(path=SHOTS / "02-print.png", full_page=True)
+        page.pdf(path=str(SHOTS / "loa.pdf"))
+        assert (SHOTS / "loa.pdf").stat().st_size > 1000
         assert not self.problems, self.problems
