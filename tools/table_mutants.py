@@ -127,8 +127,11 @@ MUTANTS: list[Mutant] = [
     ),
     Mutant(RULES, "formal_review_days=15,", "formal_review_days=30,", "NATO organisation review period", occurrence=2),
     Mutant(RULES, "OFFER_VALIDITY_DAYS = 85", "OFFER_VALIDITY_DAYS = 84", "offers valid one day less"),
-    Mutant(RULES, "[A-Z0-9]{3}[A-Z0-9]{13}$", "[A-Z0-9]{3}[A-Z0-9]{12,13}$", "a 15-character MASL accepted"),
-    Mutant(RULES, 'r"^[A-Z]{2,3}$"', 'r"^[A-Z]{2,4}$"', "a 4-letter unit of issue accepted"),
+    Mutant(
+        RULES, "[A-Z0-9]{3}[A-HJ-NP-Z0-9]{13}$", "[A-Z0-9]{3}[A-HJ-NP-Z0-9]{12,13}$", "a 15-character MASL accepted"
+    ),
+    Mutant(RULES, "[A-Z0-9]{3}[A-HJ-NP-Z0-9]{13}$", "[A-Z0-9]{3}[A-Z0-9]{13}$", "I and O accepted in the MASL number"),
+    Mutant(RULES, 'r"^[A-Z]{2}$"', 'r"^[A-Z]{2,3}$"', "a 3-letter unit of issue accepted"),
     Mutant(
         RULES,
         'r"^[A-Z0-9]{2}-[A-Z]-[A-Z0-9]{3}$"',

@@ -102,6 +102,9 @@ LINE_CONTENT_ACTIONS = ("add", "edit", "remove", "submit")
 LINE_DECISIONS = ("approve", "reject", "return")
 LINES_EDITABLE_IN = ("development", "write")
 LINES_DECIDABLE_IN = ("development", "write", "review")
+# DESIGN §4.3: while an amendment or modification of the case is open, its lines are edited and
+# decided again, but only in these case states.
+LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN = ("accepted", "implemented")
 
 # DESIGN §4.1: a line decision that also moves its case, in the same transaction, as a case event:
 # (case status, line action) -> (case action recorded, case status after). Every other pair moves no case.

@@ -233,6 +233,7 @@ def test_unit_cost_cannot_be_negative(case, officer):
         ("unit", "LO", "e", "lineitem_unit_of_issue_format"),
         ("unit", "EA", "E1", "lineitem_unit_of_issue_format"),
         ("unit", "EA", "LOT", "lineitem_unit_of_issue_format"),
+        ("masl", "", "ABC12345678901O3", "lineitem_masl_format"),
     ],
 )
 def test_line_values_are_checked(case, officer, field, good, bad, constraint):

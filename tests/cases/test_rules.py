@@ -84,10 +84,18 @@ def test_offer_expires_85_days_after_the_offer():
         # MASL: 3-character generic code + 13-character number = 16 characters exactly.
         (
             rules.MASL_PATTERN,
-            ["ABC1234567890123", "0000000000000000", "ZZZZZZZZZZZZZZZZ"],
-            ["ABC123456789", "ABC123456789012", "ABC12345678901234", "abc1234567890123", "ABC-234567890123"],
+            ["ABC1234567890123", "0000000000000000", "ZZZZZZZZZZZZZZZZ", "IOX1234567890123"],
+            [
+                "ABC123456789",
+                "ABC123456789012",
+                "ABC12345678901234",
+                "abc1234567890123",
+                "ABC-234567890123",
+                "ABC12345678901O3",  # the 13-character number never holds O or I
+                "ABCI234567890123",
+            ],
         ),
-        (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LO", "MO"], ["E", "LOT", "ea", "E1", "", "E A"]),
+        (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LO", "SE"], ["E", "LOT", "ea", "E1", "", "E "]),
         (rules.TRANSMITTAL_NUMBER_PATTERN, ["18-1", "18-12", "18-123", "00-0"], ["18-1234", "2018-1", "18-", "8-1"]),
     ],
 )
@@ -109,3 +117,31 @@ def test_money_is_numeric_15_2():
 
 def test_offer_validity_is_85_days():
     assert rules.OFFER_VALIDITY_DAYS == 85
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "problem"),
+    [
+        ("abc-123 4567 890123", "ABC1234567890123", None),
+        ("", "", None),
+        (
+            "ABC12345678901O3",
+            "ABC12345678901O3",
+            "The 13-character MASL number never contains the letters O or I (write 0 and 1).",
+        ),
+        ("IOC1234567890123", "IOC1234567890123", None),
+        (
+            "ABC123",
+            "ABC123",
+            "A MASL is a 3-character generic code and a 13-character number (spaces and dashes are ignored).",
+        ),
+        (
+            "ABC1234567890I23X",
+            "ABC1234567890I23X",
+            "A MASL is a 3-character generic code and a 13-character number (spaces and dashes are ignored).",
+        ),
+    ],
+)
+def test_masl_as_typed_and_why_it_is_refused(typed, stored, problem):
+    assert rules.normalise_masl(typed) == stored
+    assert rules.masl_problem(stored) == problem

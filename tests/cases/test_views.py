@@ -33,6 +33,7 @@ def page(client, name: str, *args, **query):
     ("name", "args"),
     [
         ("dashboard", []),
+        ("inbox", []),
         ("case-list", []),
         ("case-detail", ["JA-P-SAA"]),
         ("case-print", ["JA-P-SAA"]),
