@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from fms.accounts.roles import CASE_OFFICER
+from fms.accounts.roles import CASE_OFFICER, REVIEWER
 from fms.cases import services
 from fms.ledger import merkle
 from fms.ledger.checkpoint import Checkpoint, open_note
@@ -238,6 +238,33 @@ class TransparencyLogTest(CommittedTestCase):
         with pytest.raises(LogInconsistent, match="no longer gives the root signed at size 4"):
             append_settled()
             tree_head_sign(signer=self.signer)
+
+    def test_a_deleted_tail_with_the_status_set_back_and_the_log_rebuilt_breaks_the_signed_head(self):
+        # Given an approval covered by a signed head
+        line = lines_of(self.case)[0]
+        reviewer = UserFactory(username="reviewer", roles=[REVIEWER])
+        services.line_item_submit(actor=self.officer, line=line)
+        services.line_item_approve(actor=reviewer, line=lines_of(self.case)[0])
+        append_settled()
+        tree_head_sign(signer=self.signer)
+        approval = ApprovalEvent.objects.get(action="approve")
+        # When a superuser deletes it, sets the line back to submitted and rebuilds the log without it
+        as_superuser_without_triggers("DELETE FROM ledger_logentry WHERE event_id = %s", [approval.pk])
+        as_superuser_without_triggers("DELETE FROM cases_approvalevent WHERE id = %s", [approval.pk])
+        as_superuser_without_triggers("UPDATE cases_lineitem SET review_status = 'submitted' WHERE id = %s", [line.pk])
+        as_superuser_without_triggers("DELETE FROM ledger_lognode")
+        frontier = merkle.Frontier()
+        rows = [node for leaf in feed_order_hashes() for node in frontier.append(leaf)]
+        as_superuser_without_triggers(
+            "INSERT INTO ledger_lognode (level, index, hash)"
+            " SELECT * FROM unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
+            [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
+        )
+        # Then the chain alone looks whole, but the signed head no longer holds
+        head = SignedTreeHead.objects.get()
+        assert [b.reason for b in verify_log().breaks] == [f"signed head {head.pk} covers 6 entries but the log has 5"]
+        with pytest.raises(CommandError):
+            call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())
 
     def test_a_forged_head_is_named(self):
         append_settled()
