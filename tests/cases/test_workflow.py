@@ -391,20 +391,26 @@ def test_which_line_decisions_send_the_case_back(case_status, action):
 @pytest.mark.parametrize("action", [*expected.LINE_CONTENT_ACTIONS, *expected.LINE_DECISIONS])
 def test_an_open_amendment_reopens_the_lines_of_an_accepted_or_implemented_case(case_status, action):
     status = None if action == "add" else ("submitted" if action in expected.LINE_DECISIONS else "draft")
-    open_facts = workflow.LineFacts("JA-P-SAA line 001", status, case_status, AUTHOR, EDITOR, open_document="A01")
+    open_facts = workflow.LineFacts(
+        "JA-P-SAA line 001", status, case_status, frozenset({AUTHOR, EDITOR}), open_document="A01"
+    )
     usual = expected.LINES_DECIDABLE_IN if action in expected.LINE_DECISIONS else expected.LINES_EDITABLE_IN
     if case_status in usual or case_status in expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN:
         assert workflow.check_line_transition(open_facts, action, actor_id=CHECKER)
     else:
         assert f"the case is in {case_status.replace('_', ' ')};" in line_refused(open_facts, action).detail
     if case_status in expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN:  # without the document: refused
-        line_refused(workflow.LineFacts("JA-P-SAA line 001", status, case_status, AUTHOR, EDITOR), action)
+        line_refused(workflow.LineFacts("JA-P-SAA line 001", status, case_status, frozenset({AUTHOR, EDITOR})), action)
 
 
 @pytest.mark.parametrize("case_status", expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN)
 def test_an_open_amendment_keeps_the_line_rules_and_separation_of_duties(case_status):
-    approved = workflow.LineFacts("JA-P-SAA line 001", "approved", case_status, AUTHOR, EDITOR, open_document="A01")
+    approved = workflow.LineFacts(
+        "JA-P-SAA line 001", "approved", case_status, frozenset({AUTHOR, EDITOR}), open_document="A01"
+    )
     assert "only a draft line can be submitted" in line_refused(approved, "submit").detail
-    submitted = workflow.LineFacts("JA-P-SAA line 001", "submitted", case_status, AUTHOR, EDITOR, open_document="A01")
+    submitted = workflow.LineFacts(
+        "JA-P-SAA line 001", "submitted", case_status, frozenset({AUTHOR, EDITOR}), open_document="A01"
+    )
     with pytest.raises(SeparationOfDuties):
         workflow.check_line_transition(submitted, "approve", actor_id=AUTHOR)

@@ -17,6 +17,7 @@ from fms.ledger.checkpoint import Checkpoint, SignerKey
 from fms.ledger.models import ApprovalEvent, LogEntry, SignedTreeHead
 from fms.ledger.signing import read_signer
 from fms.ledger.transparency import tree_head_sign
+from tests.database import as_database_superuser
 from tests.factories import UserFactory, lines_of, make_case
 from tests.ledger.test_transparency import append_settled, as_superuser_without_triggers, feed_order_hashes
 from tests.transactional import LiveServerTestCase
@@ -103,7 +104,7 @@ class PurchaserVerifierScriptTest(LiveServerTestCase):
         as_superuser_without_triggers("DELETE FROM ledger_lognode")
         frontier = merkle.Frontier()
         nodes = [node for leaf in feed_order_hashes() for node in frontier.append(leaf)]
-        with connection.cursor() as cursor:
+        with as_database_superuser(), connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
             cursor.executemany("INSERT INTO ledger_lognode (level, index, hash) VALUES (%s, %s, %s)", nodes)
             cursor.execute("SET session_replication_role = DEFAULT")
