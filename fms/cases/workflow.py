@@ -296,8 +296,11 @@ def _case_remedy(facts: LineFacts, transition: LineTransition) -> str:
 def _line_why_not(facts: LineFacts, transition: LineTransition) -> str | None:
     done = _PAST[transition.action]
     if facts.review_status not in transition.sources:
-        allowed = " or ".join(_label(s) for s in transition.sources if s)
-        reason = f"it is {_label(facts.review_status or 'not added yet')}; only a {allowed} line can be {done}"
+        if transition.sources == (None,):
+            reason = f"it is {_label(facts.review_status)}; it already exists, and a new line gets a number of its own"
+        else:
+            allowed = " or ".join(_label(s) for s in transition.sources if s)
+            reason = f"it is {_label(facts.review_status or 'not added yet')}; only a {allowed} line can be {done}"
         remedy = _line_remedy(facts, transition)
         return f"{reason} ({remedy})" if remedy else reason
     if facts.open_document and facts.case_status in CHANGEABLE_BY_DOCUMENT:

@@ -253,6 +253,12 @@ def test_every_line_state_and_action(status, action):
         assert detail.startswith(f"Cannot {action} JA-P-SAA line 001: it is {status}; ")
 
 
+def test_adding_a_line_that_exists_says_so():
+    assert line_refused(line("approved"), "add").detail == (
+        "Cannot add JA-P-SAA line 001: it is approved; it already exists, and a new line gets a number of its own."
+    )
+
+
 @pytest.mark.parametrize("action", list(expected.LINE_ACTION_ROLE))
 def test_each_line_step_needs_its_permission(action):
     transition = workflow.line_transition(action)
