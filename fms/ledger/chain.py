@@ -96,7 +96,8 @@ def verify_chain(case_id: str, events: Iterable[dict]) -> Break | None:
             case_id,
             expected_seq,
             None,
-            f"the chain ends with the case {last_case_status} but it is {current_case_status}: events are missing",
+            f"the chain ends with the case {last_case_status or 'never created'} but it is {current_case_status}: "
+            "events are missing",
         )
     for line_number, (recorded, current) in sorted(last_line_status.items()):
         if current is not None and recorded != current:

@@ -170,7 +170,7 @@ def test_a_rehashed_chain_without_its_case_events_is_caught_by_the_current_state
     lines_only = rehashed([e for e in vectors.chain() if e["line_number"] is not None])
     events = with_current(lines_only, case_status="write", line_status="approved")
     assert chain.verify_chain(CASE, events) == chain.Break(
-        CASE, 4, None, "the chain ends with the case None but it is write: events are missing"
+        CASE, 4, None, "the chain ends with the case never created but it is write: events are missing"
     )
 
 
