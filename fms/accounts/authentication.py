@@ -2,7 +2,7 @@
 
 from rest_framework import authentication, exceptions
 
-from fms.accounts.services import token_for_secret
+from fms.accounts.services import token_digest, token_for_secret
 from fms.accounts.signin import mark_token
 
 
@@ -30,3 +30,24 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+def idempotency_owner(request) -> str | None:
+    """Who owns an Idempotency-Key (settings.IDEMPOTENCY_OWNER): a token that is active now, or the
+    signed-in user.
+
+    A replay is an answer like any other: an unknown, expired or revoked token (or any other
+    Authorization) gets None here, so nothing is replayed or recorded and the API answers it 401
+    as it would without the key.
+    """
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        scheme, _, secret = authorization.partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or token_for_secret(secret) is None:
+            return None
+        return "token:" + token_digest(secret)
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return None
