@@ -310,9 +310,11 @@ def _case_page(request, case: Case, *, kept: dict | None = None, row_errors: dic
         "history": selectors.field_history_of(case) if staff else None,
         "staff": staff,
         "sent_back": _sent_back_lines(last_decisions, lines),
-        "can_edit_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.change_lineitem"),
-        "can_add_lines": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.add_lineitem"),
-        "can_remove_lines": case.status in workflow.LINES_EDITABLE_IN
+        "can_edit_lines": workflow.lines_changeable(case.status, case.open_document)
+        and request.user.has_perm("cases.change_lineitem"),
+        "can_add_lines": workflow.lines_changeable(case.status, case.open_document)
+        and request.user.has_perm("cases.add_lineitem"),
+        "can_remove_lines": workflow.lines_changeable(case.status, case.open_document)
         and request.user.has_perm("cases.delete_lineitem"),
         "can_edit": request.user.has_perm("cases.change_case") and case.status not in services.FINAL_CASE_STATUSES,
         "today": timezone.localdate(),
@@ -506,10 +508,11 @@ def _line_page(request, case: Case, line: LineItem, *, kept: dict | None = None,
         "can_reject": any(o.action == LineAction.REJECT and o.allowed for o in options),
         "events": events,
         "staff": selectors.visible_purchaser(request.user) is None,
-        "can_edit": case.status in workflow.LINES_EDITABLE_IN
+        "can_edit": workflow.lines_changeable(case.status, case.open_document)
         and request.user.has_perm("cases.change_lineitem")
         and line.review_status != LineStatus.REJECTED,
-        "can_remove": case.status in workflow.LINES_EDITABLE_IN and request.user.has_perm("cases.delete_lineitem"),
+        "can_remove": workflow.lines_changeable(case.status, case.open_document)
+        and request.user.has_perm("cases.delete_lineitem"),
         "kept": kept or {},
     }
     return render(request, "fms/line_detail.html", context, status=status)

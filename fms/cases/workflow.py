@@ -124,6 +124,12 @@ LINES_DECIDABLE_IN = (S.DEVELOPMENT, S.WRITE, S.REVIEW)
 CHANGEABLE_BY_DOCUMENT = (S.ACCEPTED, S.IMPLEMENTED)
 
 
+def lines_changeable(case_status: str, open_document: str = "") -> bool:
+    """Whether working lines may be added, edited or removed now: while the case is written, or under
+    an open amendment or modification of an accepted or implemented case (DESIGN §4.3)."""
+    return case_status in LINES_EDITABLE_IN or (bool(open_document) and case_status in CHANGEABLE_BY_DOCUMENT)
+
+
 def _label(value: str) -> str:
     return value.replace("_", " ")
 

@@ -420,3 +420,11 @@ def test_an_open_amendment_keeps_the_line_rules_and_separation_of_duties(case_st
     )
     with pytest.raises(SeparationOfDuties):
         workflow.check_line_transition(submitted, "approve", actor_id=AUTHOR)
+
+
+@pytest.mark.parametrize("case_status", expected.CASE_STATUSES)
+def test_lines_are_changeable_while_written_or_under_an_open_document(case_status):
+    assert workflow.lines_changeable(case_status) is (case_status in expected.LINES_EDITABLE_IN)
+    assert workflow.lines_changeable(case_status, "A01") is (
+        case_status in expected.LINES_EDITABLE_IN or case_status in expected.LINES_CHANGEABLE_BY_AN_OPEN_DOCUMENT_IN
+    )

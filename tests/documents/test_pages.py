@@ -102,3 +102,17 @@ def test_staff_see_no_acceptance_form_and_compare_versions(client, officer, revi
     changes = client.get(f"/cases/{case.case_id}/documents/A01/diff/?against=BASIC").content.decode()
     assert '<td>quantity</td><td class="mono">2</td><td class="mono">3</td>' in changes
     assert '<td class="num">1000.00</td>' in changes  # the net estimated cost's change
+
+
+def test_an_open_amendment_offers_the_line_links_on_the_case_page(client, officer, offered):
+    case, document = offered
+    services.document_accept(actor=officer, document=document, content_hash=document.content_hash,
+                             signatory_name="N", signatory_title="T", signed_copy_sha256="a" * 64)  # fmt: skip
+    client.force_login(officer)
+    accepted = client.get(f"/cases/{case.case_id}/").content.decode()
+    assert ">Add line</a>" not in accepted  # the accepted document is frozen: no working changes
+    services.document_open(actor=officer, case=case, kind="amendment", reason="More")
+    amending = client.get(f"/cases/{case.case_id}/").content.decode()
+    assert ">Add line</a>" in amending
+    line_page = client.get(f"/cases/{case.case_id}/lines/{lines_of(case)[0].line_number}/").content.decode()
+    assert f"/cases/{case.case_id}/lines/{lines_of(case)[0].line_number}/edit/" in line_page
