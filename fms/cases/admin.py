@@ -12,12 +12,13 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from fms.cases import rules, selectors, services, workflow
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.admin import VersionedModelForm, refusals_as_messages
 from fms.core.errors import DomainError
 from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.notifications.models import CongressionalNotification
 
 
 def money(value) -> str:

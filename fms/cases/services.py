@@ -23,11 +23,12 @@ from fms.accounts.signin import current_via
 from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import HeaderFrozen
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger import selectors as ledger_selectors
 from fms.ledger import services as ledger_services
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
 CASE_EDITABLE_FIELDS = frozenset(
@@ -600,7 +601,7 @@ def notification_create(
     emergency: bool = False,
 ) -> CongressionalNotification:
     """Record a 36(b) congressional notification."""
-    _require(actor, "cases.add_congressionalnotification", "record congressional notifications")
+    _require(actor, "notifications.add_congressionalnotification", "record congressional notifications")
     transmittal_number = (transmittal_number or "").strip() or None
     with _writing_as(actor):
         notification = CongressionalNotification(
@@ -634,7 +635,7 @@ def notification_update(
     *, actor: User, notification: CongressionalNotification, **changes
 ) -> CongressionalNotification:
     """Correct or complete a notification, e.g. once its transmittal number is known."""
-    _require(actor, "cases.change_congressionalnotification", "change congressional notifications")
+    _require(actor, "notifications.change_congressionalnotification", "change congressional notifications")
     _unknown_fields(changes, NOTIFICATION_EDITABLE_FIELDS)
     if "transmittal_number" in changes:
         changes["transmittal_number"] = (changes["transmittal_number"] or "").strip() or None

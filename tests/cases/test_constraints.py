@@ -12,8 +12,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db
