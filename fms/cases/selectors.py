@@ -12,19 +12,15 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     DateField,
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     Min,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 
@@ -146,18 +142,10 @@ def notification_required_expression() -> ExpressionWrapper:
     return ExpressionWrapper(notification_required_q(), output_field=BooleanField())
 
 
-def formal_review_days_expression() -> Case:
-    whens = [
-        When(purchaser__review_group=group, then=Value(limits.formal_review_days))
-        for group, limits in rules.NOTIFICATION_THRESHOLDS.items()
-    ]
-    return Case(*whens, output_field=IntegerField())
-
-
 def review_ends_on_expression() -> Func:
     return Func(
         F("notified_on"),
-        formal_review_days_expression(),
+        F("formal_review_days"),
         template="(%(expressions)s)",
         arg_joiner=" + ",
         output_field=DateField(),
