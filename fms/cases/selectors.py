@@ -32,6 +32,7 @@ from fms.cases.models import Case as FmsCase
 from fms.cases.models import LineItem
 from fms.cases.workflow import LINES_DECIDABLE_IN
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.choices import NotificationStatus
 from fms.notifications.models import CongressionalNotification
 from fms.reference.models import Purchaser
 
@@ -186,7 +187,7 @@ def dashboard_for(user: User, *, today) -> dict:
     pending_notifications = (
         notification_queryset_for(user)
         .annotate(ends_on=review_ends_on_expression())
-        .filter(emergency=False, ends_on__gte=today)
+        .filter(status=NotificationStatus.NOTIFIED, emergency=False, ends_on__gte=today)
         .select_related("purchaser")
         .order_by("ends_on")
     )

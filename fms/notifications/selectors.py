@@ -52,8 +52,8 @@ def room_annotations() -> dict[str, RawSQL]:
     """committed_value and committed_mde_value for a notification queryset (one query for the page)."""
     counted = _counted_documents_sql(f"{CongressionalNotification._meta.db_table}.id")
     return {
-        "committed_value": _money(f"(SELECT COALESCE(SUM(k.total), 0) FROM ({counted}) k)"),  # noqa: S608
-        "committed_mde_value": _money(f"(SELECT COALESCE(SUM(k.mde), 0) FROM ({counted}) k)"),  # noqa: S608
+        "committed_value": _money(f"(SELECT COALESCE(SUM(k.total), 0)::numeric(15, 2) FROM ({counted}) k)"),  # noqa: S608
+        "committed_mde_value": _money(f"(SELECT COALESCE(SUM(k.mde), 0)::numeric(15, 2) FROM ({counted}) k)"),  # noqa: S608
     }
 
 
