@@ -38,9 +38,7 @@ class World:
 
     def staff_words(self) -> list[str]:
         return [
-            word
-            for user in (self.officer, self.reviewer)
-            for word in (user.username, user.first_name, user.last_name)
+            word for user in (self.officer, self.reviewer) for word in (user.username, user.first_name, user.last_name)
         ]
 
 
