@@ -21,7 +21,7 @@ STEP_COMMENT = "Pushed-to-proposed-after-the-call"
 DRAFT_PRICE = "777777.77"
 # Keys of the staff view that a purchaser's documents never carry.
 INTERNAL_KEYS = frozenset(
-    {"notes", "created_by", "updated_by", "review_status", "comment", "seq", "hash", "prev_hash", "content_digest",
+    {"notes", "created_by", "updated_by", "review_status", "comment", "seq", "prev_hash", "content_digest",
      "hash_version", "via", "log_index", "notification_id", "total_value", "mde_value", "design_construction_value"}
 )  # fmt: skip
 

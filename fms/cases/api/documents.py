@@ -202,8 +202,9 @@ def event_document() -> JSONBuild:
 
 
 # A purchaser reads a milestone as the implementing agency's: no staff name, no comment, no position
-# in the case's chain or the global log (the view adds the purchaser's own opaque `id`).
-PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at")
+# in the case's chain or the global log (the view adds the purchaser's own opaque `id`). Its `hash`
+# stays: it counts nothing, and names the event to anyone who verifies the ledger.
+PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash")
 
 
 def purchaser_event_document() -> JSONBuild:
