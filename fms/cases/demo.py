@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER, ensure_roles
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, REVIEWER, ensure_roles
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
 from fms.cases.models import Case, CongressionalNotification
@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("auditor", "Ada", "Auditor", AUDITOR, None, True, False),
     ("client_ja", "Japan", "Client", CLIENT, "JA", False, False),
     ("client_ks", "Korea", "Client", CLIENT, "KS", False, False),
+    ("admin_ja", "Hana", "Administrator", CLIENT_ADMIN, "JA", False, False),  # Japan's own (DESIGN §2)
 ]
 
 
