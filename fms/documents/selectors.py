@@ -64,3 +64,13 @@ def shown_lines_json() -> Coalesce:
         .values("docs")
     )
     return Coalesce(Subquery(lines, output_field=JSONField()), Func(template="'[]'::json", output_field=JSONField()))
+
+
+def shown_line_rows(cases: QuerySet[Case]) -> QuerySet[LoaDocumentLine]:
+    """The frozen lines of each case's shown document, for a purchaser's CSV of cases with lines.
+
+    Hooked in by settings.PURCHASER_CASE_LINE_ROWS, like shown_lines_json.
+    """
+    return LoaDocumentLine.objects.filter(
+        document__case__in=cases.values("pk"), document_id=shown_document_of(OuterRef("document__case_id"))
+    )

@@ -5,6 +5,8 @@ price in an open amendment; none of it may reach `client`, `client_officer` or `
 """
 
 import base64
+import csv
+import io
 import re
 
 import orjson
@@ -206,3 +208,19 @@ def test_a_forged_feed_cursor_is_a_400(world):
         response = client.get("/api/v1/events/", {"after": after})
         assert response.status_code == 400, after
         assert "after" in response.json()["errors"]
+
+
+def test_the_csv_with_lines_holds_the_shown_documents_lines(world):
+    client = signed_in(world.users["client"])
+    response = client.get("/api/v1/cases.csv", {"expand": "lines"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:2] == ["case_case_id", "case_purchaser"]
+    assert "review_status" not in rows[0]
+    unit_cost = rows[0].index("unit_cost")
+    assert [(row[0], row[rows[0].index("line_number")], row[unit_cost]) for row in rows[1:]] == [
+        (world.offered.case_id, "001", "1000.00"),
+        (world.offered.case_id, "002", "1000.00"),
+    ]
+    plain = list(csv.reader(io.StringIO(b"".join(client.get("/api/v1/cases.csv").streaming_content).decode())))
+    assert [row[0] for row in plain[1:]] == [world.offered.case_id]
+    assert "total_value" not in plain[0]

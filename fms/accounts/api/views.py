@@ -65,7 +65,11 @@ class AdministrationView(APIView):
 
 
 class PurchaserUserListView(AdministrationView):
-    @extend_schema(responses={200: s.PurchaserUserPageSerializer}, summary="Your purchaser's client users")
+    @extend_schema(
+        responses={200: s.PurchaserUserPageSerializer},
+        summary="Your purchaser's client users",
+        operation_id="purchaser_users_list",
+    )
     def get(self, request):
         users = selectors.administered_users(self.administrator()).prefetch_related("groups", "api_tokens")
         body = [dumps(user_document(user)) for user in users.order_by("username")]

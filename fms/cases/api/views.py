@@ -5,10 +5,12 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
@@ -152,6 +154,12 @@ LINE_CSV = [
 PURCHASER_CASE_CSV = [
     column for column in CASE_CSV if column[0] not in ("total_value", "mde_value", "design_construction_value")
 ]
+# …and with lines, the lines of the document offered or in force (fms.documents builds the rows).
+PURCHASER_LINE_CSV = [
+    *[(f"case_{name}", f"document__case__{source}") for name, source in PURCHASER_CASE_CSV[:5]],
+    *[column for column in LINE_CSV if column[0] != "review_status"],
+    ("change", "change"),
+]
 
 
 def _csv_of(queryset: QuerySet, columns: list[tuple[str, str]], order: list[str], filename: str):
@@ -259,7 +267,10 @@ class CaseViewSet(ScopedViewSet):
         return self._csv(self.filter_queryset(self.get_queryset()), with_lines)
 
     def _csv(self, queryset: QuerySet, with_lines: bool) -> StreamingHttpResponse:
-        if self.purchaser_view:  # its lines are in its documents, never the working copy
+        if self.purchaser_view and with_lines:  # its lines are in its documents, never the working copy
+            lines = import_string(settings.PURCHASER_CASE_LINE_ROWS)(queryset)
+            return _csv_of(lines, PURCHASER_LINE_CSV, ["document__case__case_id", "line_number"], "case-lines.csv")
+        if self.purchaser_view:
             return _csv_of(queryset, PURCHASER_CASE_CSV, ["case_id"], "cases.csv")
         if with_lines:
             lines = selectors.line_item_queryset_for(self.request.user).filter(case__in=queryset)
@@ -372,11 +383,6 @@ class LineItemViewSet(ScopedViewSet):
             return HttpResponse(status=304, headers={"ETag": etag(version)})
         return _json(body.encode(), status, ETag=etag(version), **headers)
 
-    @extend_schema(
-        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
-        responses={200: s.LineItemPageSerializer},
-        summary="List a case's lines",
-    )
     def lines_case(self, case_id: str) -> Case:
         """The case whose working lines are asked for: a purchaser reads lines in its documents only (404)."""
         case = self.case(case_id)
@@ -384,6 +390,11 @@ class LineItemViewSet(ScopedViewSet):
             raise NotFound(f"No working lines of {case.case_id}: its lines are in its documents.")
         return case
 
+    @extend_schema(
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
+        responses={200: s.LineItemPageSerializer},
+        summary="List a case's lines",
+    )
     def list(self, request, case_id: str):
         case = self.lines_case(case_id)
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
