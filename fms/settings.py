@@ -363,3 +363,8 @@ API_RATE_LIMITS = {
 # SECRET_KEY unless set; rotating it invalidates every token).
 TOKEN_MAX_DAYS = int(os.environ.get("TOKEN_MAX_DAYS", "365"))
 TOKEN_HMAC_KEY = os.environ.get("TOKEN_HMAC_KEY") or hashlib.sha256(b"fms-api-token:" + SECRET_KEY.encode()).hexdigest()
+
+# What a purchaser reads (DESIGN §8): its case documents nest the lines of the document in force,
+# which the documents app (above cases) builds; the cases app asks for them through this hook.
+PURCHASER_CASE_LINES = "fms.documents.selectors.shown_lines_json"
+PURCHASER_CASE_LINE_ROWS = "fms.documents.selectors.shown_line_rows"

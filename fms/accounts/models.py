@@ -21,6 +21,9 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [
+            ("manage_purchaser_users", "Manage its own purchaser's client users and their API tokens"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -10,10 +10,13 @@ CASE_OFFICER = "case_officer"
 REVIEWER = "reviewer"
 CLIENT = "client"
 CLIENT_OFFICER = "client_officer"
+CLIENT_ADMIN = "client_admin"
 AUDITOR = "auditor"
 CN_OFFICER = "cn_officer"  # DSCA congressional-notification staff (DESIGN §2, §4.4)
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
-CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
+CLIENT_ROLES = (CLIENT, CLIENT_OFFICER, CLIENT_ADMIN)
+# The roles a purchaser's administrator may give its own people (never its own: DESIGN §2, §5).
+ROLES_A_CLIENT_ADMIN_GRANTS = (CLIENT, CLIENT_OFFICER)
 
 _READ_DOMAIN = [
     "reference.view_purchaser",
@@ -60,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.approve_notificationchange",
         "notifications.view_notificationchange",
     ],
+    CLIENT_ADMIN: [*_READ_DOMAIN, "accounts.manage_purchaser_users"],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from fms.accounts import selectors
 from fms.accounts.models import ApiToken, User
 from fms.accounts.roles import CLIENT
 from fms.core.errors import NotAllowed, ValidationFailed
@@ -38,10 +39,11 @@ def token_issue(
     """Create a token and return it with its secret, which is never stored and cannot be shown again.
 
     `actor` None means an operator at the command line. Only administrators create tokens for
-    someone else, and only for client and system accounts (not staff). A client's token is bound
+    someone else, and only for client and system accounts (not staff); a purchaser's own
+    administrator, for its purchaser's client users (DESIGN §5). A client's token is bound
     to the client's purchaser and is read-only. The token records who issued it.
     """
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser and not selectors.administers(actor, user):
         raise NotAllowed("Only an administrator can create a token for someone else.")
     if actor is not None and actor.pk != user.pk and user.is_staff:
         # A token acts as its user: one issued for a reviewer would let the issuer decide in their name.
@@ -81,7 +83,7 @@ def token_issue(
 
 def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
     """Revoke a token at once; revocation cannot be undone."""
-    if actor is not None and actor.pk != token.user_id and not actor.is_superuser:
+    if actor is not None and not selectors.tokens_revocable_by(actor).filter(pk=token.pk).exists():
         raise NotAllowed("Only an administrator can revoke someone else's token.")
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)

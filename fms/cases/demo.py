@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER, ensure_roles
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CN_OFFICER, REVIEWER, ensure_roles
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
 from fms.cases.models import Case
@@ -34,6 +34,7 @@ DEMO_USERS = [
     ("cn_officer2", "Cyrus", "Notifications", CN_OFFICER, None, True, False),
     ("client_ja", "Japan", "Client", CLIENT, "JA", False, False),
     ("client_ks", "Korea", "Client", CLIENT, "KS", False, False),
+    ("admin_ja", "Hana", "Administrator", CLIENT_ADMIN, "JA", False, False),  # Japan's own (DESIGN §2)
 ]
 
 

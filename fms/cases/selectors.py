@@ -1,7 +1,9 @@
 """The only code that reads cases for a user: every read that depends on who asks starts here.
 
-A user bound to a purchaser (a client) sees only that purchaser's records; a client without a
-purchaser, or anyone without the view permission, sees nothing; staff roles see everything.
+A user bound to a purchaser (a client) sees only that purchaser's records, and of those only what
+DESIGN §8 gives a purchaser: cases once a document was offered, their milestones, never the
+working lines. A client without a purchaser, or anyone without the view permission, sees
+nothing; staff roles see everything.
 """
 
 from decimal import Decimal
@@ -14,10 +16,12 @@ from django.db.models import (
     BooleanField,
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -27,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT_ROLES
 from fms.cases import rules, words
-from fms.cases.choices import LineStatus
+from fms.cases.choices import CaseAction, DocumentStep, LineStatus
 from fms.cases.models import Case as FmsCase
 from fms.cases.models import LineItem
 from fms.cases.workflow import LINES_DECIDABLE_IN
@@ -50,6 +54,35 @@ def visible_purchaser(user: User):
     if _is_client(user):
         return NOTHING
     return None
+
+
+def sees_as_purchaser(user: User) -> bool:
+    """Whether the user reads as a purchaser (DESIGN §8): a user bound to one, who is not an administrator."""
+    return bool(user.is_authenticated and user.purchaser_id and not user.is_superuser)
+
+
+# What a purchaser sees of a case's ledger (DESIGN §8): its milestones and its documents' offer,
+# acceptance and issue (document steps record the same actions on the case's chain).
+MILESTONE_ACTIONS = (
+    CaseAction.OFFER,
+    CaseAction.ACCEPT,
+    CaseAction.IMPLEMENT,
+    CaseAction.COMPLETE_SUPPLY,
+    CaseAction.CLOSE,
+    CaseAction.CANCEL,
+    DocumentStep.ISSUE,
+)
+
+
+def offered_q(case_path: str = "pk") -> Exists:
+    """The case (at `case_path` of the outer query) has had a document offered: an offer event in its ledger.
+
+    The ledger, not the case's status: a case cancelled before any offer has no such event and stays
+    invisible to its purchaser, one cancelled after keeps it.
+    """
+    return Exists(
+        ApprovalEvent.objects.filter(case=OuterRef(case_path), line_item__isnull=True, action=CaseAction.OFFER)
+    )
 
 
 def _is_client(user: User) -> bool:
@@ -97,19 +130,51 @@ def _scoped(queryset: QuerySet, user: User, purchaser_path: str) -> QuerySet:
 
 
 def case_queryset_for(user: User) -> QuerySet[FmsCase]:
-    return _scoped(FmsCase.objects.all(), user, "purchaser_id")
+    cases = _scoped(FmsCase.objects.all(), user, "purchaser_id")
+    return cases.filter(offered_q()) if sees_as_purchaser(user) else cases
 
 
 def line_item_queryset_for(user: User) -> QuerySet[LineItem]:
-    """Lines the user may see; removed lines are not part of any case any more."""
+    """Working lines the user may see; removed lines are not part of any case any more.
+
+    A purchaser never sees the working copy (DESIGN §8): its lines are those of the documents offered to it.
+    """
+    if sees_as_purchaser(user):
+        return LineItem.objects.none()
     return _scoped(LineItem.objects.filter(removed_at__isnull=True), user, "case__purchaser_id")
 
 
 def event_queryset_for(user: User) -> QuerySet[ApprovalEvent]:
-    return _scoped(ApprovalEvent.objects.all(), user, "case__purchaser_id")
+    events = _scoped(ApprovalEvent.objects.all(), user, "case__purchaser_id")
+    if sees_as_purchaser(user):
+        return events.filter(offered_q("case_id"), line_item__isnull=True, action__in=MILESTONE_ACTIONS)
+    return events
+
+
+def shown_events(user: User, events: QuerySet[ApprovalEvent]) -> list[ApprovalEvent]:
+    """The events as the user may read them on a page: to a purchaser, each is the implementing agency's
+    step, without its comment (DESIGN §8). The rows are only read: the ledger refuses any write."""
+    shown = list(events.select_related("case__implementing_agency"))
+    if sees_as_purchaser(user):
+        for event in shown:
+            event.actor_name = event.case.implementing_agency.name
+            event.comment = ""
+    return shown
+
+
+def of_visible_cases(user: User, queryset: QuerySet, case_path: str = "case") -> QuerySet:
+    """Narrow any queryset of case-bound records (deliveries, SDRs, financials…) to what the user may read.
+
+    `case_path` leads from the record to its case (e.g. "delivery__case"): a purchaser's user sees
+    the records of its own purchaser's cases once offered to it; staff see every case's.
+    """
+    return queryset.filter(**{f"{case_path}__in": case_queryset_for(user).values("pk")})
 
 
 def notification_queryset_for(user: User) -> QuerySet[CongressionalNotification]:
+    """Congressional notifications are the agency's records: a purchaser reads a case's transmittal number only."""
+    if sees_as_purchaser(user):
+        return CongressionalNotification.objects.none()
     return _scoped(CongressionalNotification.objects.all(), user, "purchaser_id")
 
 

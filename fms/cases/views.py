@@ -129,8 +129,9 @@ def dashboard(request):
         "purchaser_view": selectors.visible_purchaser(request.user) is not None,
     }
     if context["purchaser_view"]:
-        # A purchaser sees its own cases by status and what waits on it; never the internal backlog.
-        context["charts"] = [value_chart]
+        # A purchaser sees its own cases by status and what waits on it; never the internal backlog,
+        # nor values of the working copy (its prices are those of the documents offered to it).
+        context["charts"] = []
         return render(request, "fms/dashboard_purchaser.html", context)
     purchaser_chart = bar_chart(
         [
@@ -199,6 +200,7 @@ def case_list(request):
         "purchasers": selectors.purchaser_queryset_for(request.user),
         "filters": {name: request.GET.get(name, "").strip() for name in ("status", "purchaser", "q")},
         "can_create": request.user.has_perm("cases.add_case"),
+        "staff": not selectors.sees_as_purchaser(request.user),
     }
     context["filters"]["purchaser"] = context["filters"]["purchaser"].upper()
     return render(request, "fms/case_list.html", context)
@@ -284,9 +286,8 @@ def _sent_back_lines(events_by_line: dict, lines: list[LineItem]) -> list[tuple[
 def _case_page(request, case: Case, *, kept: dict | None = None, row_errors: dict | None = None, status: int = 200):
     lines = _lines_of_page(request, case, row_errors)
     _keep_row_comments(lines, (kept or {}).get("row_comments", {}), lambda line: line.line_number)
-    events = list(
-        selectors.event_queryset_for(request.user).filter(case=case).select_related("line_item").order_by("-seq")
-    )
+    events = selectors.event_queryset_for(request.user).filter(case=case).select_related("line_item")
+    events = selectors.shown_events(request.user, events.order_by("-seq"))
     last_decisions = {}
     for event in events:  # newest first: the first decision seen per line is its last
         if event.line_item_id and event.action in (LineAction.RETURN, LineAction.REJECT):
@@ -429,7 +430,8 @@ def case_step(request, case_id: str):
 def case_print(request, case_id: str):
     case = _case(request, case_id)
     lines = selectors.line_item_queryset_for(request.user).filter(case=case).order_by("line_number")
-    decisions = selectors.event_queryset_for(request.user).filter(case=case).select_related("line_item").order_by("seq")
+    decisions = selectors.event_queryset_for(request.user).filter(case=case).select_related("line_item")
+    decisions = selectors.shown_events(request.user, decisions.order_by("seq"))
     context = {
         "case": case,
         "lines": lines,

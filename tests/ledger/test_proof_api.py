@@ -71,11 +71,11 @@ class ProofApiTest(CommittedTestCase):
         assert APIClient().get("/api/v1/ledger/public-key/").status_code == 401
 
     def test_the_latest_head_verifies_under_the_public_key(self):
-        response = self.client_ja.get("/api/v1/ledger/checkpoints/latest/")
+        response = self.auditor.get("/api/v1/ledger/checkpoints/latest/")
         assert response.status_code == 404
         assert response.json()["detail"] == "No tree head has been signed yet."
         head = self.sign()
-        body = self.client_ja.get("/api/v1/ledger/checkpoints/latest/").json()
+        body = self.auditor.get("/api/v1/ledger/checkpoints/latest/").json()
         assert set(body) == {"tree_size", "root_hash", "checkpoint", "key_name", "key_id", "signed_at"}
         checkpoint = Checkpoint.parse(open_note(body["checkpoint"], VerifierKey.parse(self.signer.verifier.vkey)))
         assert (checkpoint.size, checkpoint.root_hash.hex()) == (body["tree_size"], body["root_hash"])
@@ -92,21 +92,21 @@ class ProofApiTest(CommittedTestCase):
         assert second["next"] is None
 
     def test_every_event_carries_its_log_index_and_hash(self):
-        before = self.client_ja.get(f"/api/v1/cases/{self.japan.case_id}/events/").json()["results"]
+        before = self.auditor.get(f"/api/v1/cases/{self.japan.case_id}/events/").json()["results"]
         assert {event["log_index"] for event in before} == {None}
         self.sign()
-        events = self.client_ja.get(f"/api/v1/cases/{self.japan.case_id}/events/").json()["results"]
+        events = self.auditor.get(f"/api/v1/cases/{self.japan.case_id}/events/").json()["results"]
         logged = dict(LogEntry.objects.values_list("event_id", "log_index"))
         assert [(event["log_index"], event["hash"]) for event in events] == [
             (logged[event["id"]], ApprovalEvent.objects.get(pk=event["id"]).hash) for event in events
         ]
-        feed = self.client_ja.get("/api/v1/events/").json()["results"]
+        feed = self.auditor.get("/api/v1/events/").json()["results"]
         assert [event["log_index"] for event in feed] == [logged[event["id"]] for event in feed]
 
     def test_an_inclusion_proof_of_ones_own_event_verifies(self):
         head = self.sign()
         for event in ApprovalEvent.objects.filter(case=self.japan):
-            body = self.client_ja.get(f"/api/v1/ledger/proof/inclusion/?event={event.pk}&size=5").json()
+            body = self.auditor.get(f"/api/v1/ledger/proof/inclusion/?event={event.pk}&size=5").json()
             assert body["event"] == event.pk
             assert (body["leaf_index"], body["tree_size"]) == (event.log_entry.log_index, 5)
             assert merkle.verify_inclusion(
@@ -116,6 +116,22 @@ class ProofApiTest(CommittedTestCase):
                 hashes(body["audit_path"]),
                 bytes.fromhex(head.root_hash),
             )
+
+    def test_a_purchasers_users_read_no_head_or_proof(self):
+        """Heads and proofs count every purchaser's events (DESIGN §8): a purchaser gets 404, the key stays public."""
+        self.sign()
+        own = ApprovalEvent.objects.filter(case=self.japan).first().pk
+        for url in (
+            "/api/v1/ledger/checkpoints/",
+            "/api/v1/ledger/checkpoints/latest/",
+            f"/api/v1/ledger/proof/inclusion/?event={own}&size=5",
+            "/api/v1/ledger/proof/consistency/?from=0&to=5",
+        ):
+            response = self.client_ja.get(url)
+            assert response.status_code == 404, url
+            assert response.json()["type"] == "/api/problems/#not-found"
+            assert self.auditor.get(url).status_code == 200, url
+        assert self.client_ja.get("/api/v1/ledger/public-key/").status_code == 200
 
     def test_another_purchasers_event_is_not_found_like_a_missing_one(self):
         self.sign()
@@ -128,7 +144,7 @@ class ProofApiTest(CommittedTestCase):
 
     def test_an_event_not_logged_yet_is_a_conflict(self):
         event = ApprovalEvent.objects.filter(case=self.japan).first().pk
-        response = self.client_ja.get(f"/api/v1/ledger/proof/inclusion/?event={event}&size=0")
+        response = self.auditor.get(f"/api/v1/ledger/proof/inclusion/?event={event}&size=0")
         assert response.status_code == 409
         assert "not in the transparency log yet" in response.json()["detail"]
 
@@ -138,14 +154,14 @@ class ProofApiTest(CommittedTestCase):
         for query, parameter in BAD_INPUT:
             query = query.format(own=own.pk, before=own.log_entry.log_index)
             with self.subTest(query):
-                response = self.client_ja.get(f"/api/v1/ledger/proof/inclusion/?{query}")
+                response = self.auditor.get(f"/api/v1/ledger/proof/inclusion/?{query}")
                 assert response.status_code == 400, response.content
                 assert response["Content-Type"] == "application/problem+json"
                 assert response.json()["type"] == "/api/problems/#validation-error"
                 assert list(response.json()["errors"]) == [parameter]
         for query, parameter in BAD_CONSISTENCY:
             with self.subTest(query):
-                response = self.client_ja.get(f"/api/v1/ledger/proof/consistency/?{query}")
+                response = self.auditor.get(f"/api/v1/ledger/proof/consistency/?{query}")
                 assert response.status_code == 400, response.content
                 assert list(response.json()["errors"]) == [parameter]
 
@@ -153,7 +169,7 @@ class ProofApiTest(CommittedTestCase):
         old = self.sign()
         make_case(UserFactory(username="officer2", roles=[CASE_OFFICER]), purchaser="JA", lines=2)
         new = self.sign()
-        body = self.client_ja.get(f"/api/v1/ledger/proof/consistency/?from={old.tree_size}&to={new.tree_size}").json()
+        body = self.auditor.get(f"/api/v1/ledger/proof/consistency/?from={old.tree_size}&to={new.tree_size}").json()
         assert (body["first"], body["second"]) == (5, 8)
         assert merkle.verify_consistency(
             5, 8, bytes.fromhex(old.root_hash), bytes.fromhex(new.root_hash), hashes(body["proof"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from fms.accounts.roles import CASE_OFFICER, CLIENT
+from fms.accounts.roles import AUDITOR, CASE_OFFICER
 from fms.accounts.services import token_issue
 from fms.cases import services
 from fms.ledger import merkle
@@ -30,8 +30,9 @@ class PurchaserVerifierScriptTest(LiveServerTestCase):
         self.officer = UserFactory(username="officer", roles=[CASE_OFFICER])
         self.japan = make_case(self.officer, purchaser="JA", lines=2)
         make_case(self.officer, purchaser="KS", lines=1)
-        client = UserFactory(username="client_ja", roles=[CLIENT], purchaser_id="JA", is_staff=False)
-        _, self.token = token_issue(actor=None, user=client, days=1)
+        # An auditor's token: a purchaser's users read no global log position (DESIGN §8).
+        reader = UserFactory(username="auditor", roles=[AUDITOR])
+        _, self.token = token_issue(actor=None, user=reader, days=1)
         self.signer = read_signer()
         self.checkpoint()
         self.state = Path(tempfile.mkdtemp()) / "ledger-head.txt"
@@ -49,7 +50,7 @@ class PurchaserVerifierScriptTest(LiveServerTestCase):
         first = self.verify()
         assert first.returncode == 0, first.stdout + first.stderr
         assert "signed tree head: size 5" in first.stdout
-        assert "inclusion: 3 events verified in the signed head, 0 newer than it" in first.stdout
+        assert "inclusion: 5 events verified in the signed head, 0 newer than it" in first.stdout
         assert self.state.read_text() == SignedTreeHead.objects.get().checkpoint
 
         services.line_item_submit(actor=self.officer, line=lines_of(self.japan)[0])
@@ -57,7 +58,7 @@ class PurchaserVerifierScriptTest(LiveServerTestCase):
         second = self.verify()
         assert second.returncode == 0, second.stdout + second.stderr
         assert f"consistency with the head saved in {self.state} (size 5): verified" in second.stdout
-        assert "inclusion: 4 events verified in the signed head" in second.stdout
+        assert "inclusion: 6 events verified in the signed head" in second.stdout
 
     def test_a_rewritten_event_fails(self):
         assert self.verify().returncode == 0

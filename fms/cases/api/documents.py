@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cache
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
@@ -32,6 +33,7 @@ from django.db.models import (
     TextField,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils.module_loading import import_string
 
 from fms.cases.models import Case, LineItem
 from fms.cases.selectors import (
@@ -152,6 +154,34 @@ def case_document(*, with_lines: bool) -> JSONBuild:
     return JSONBuild(**fields)
 
 
+# What a purchaser's users read of a case (DESIGN §8): the header without internal notes, staff
+# names or the working copy's figures, and the lines of the document offered or in force.
+PURCHASER_CASE_FIELDS = (
+    "case_id",
+    "purchaser",
+    "implementing_agency",
+    "title",
+    "description",
+    "status",
+    "lor_date",
+    "lor_received_on",
+    "offer_expires_on",
+    "notification",
+    "created_at",
+    "updated_at",
+    "version",
+)
+
+
+def purchaser_case_document(*, with_lines: bool) -> JSONBuild:
+    staff_view = case_document(with_lines=False)
+    expressions = dict(zip(staff_view.keys, staff_view.get_source_expressions(), strict=True))
+    fields = {name: expressions[name] for name in PURCHASER_CASE_FIELDS}
+    if with_lines:
+        fields["lines"] = import_string(settings.PURCHASER_CASE_LINES)()
+    return JSONBuild(**fields)
+
+
 def event_document() -> JSONBuild:
     return JSONBuild(
         id=F("id"),
@@ -171,6 +201,22 @@ def event_document() -> JSONBuild:
         hash_version=F("hash_version"),
         via=F("via"),
         log_index=F("log_entry__log_index"),
+    )
+
+
+# A purchaser reads a milestone as the implementing agency's: no staff name, no comment, no position
+# in the case's chain or the global log (the view adds the purchaser's own opaque `id`). Its `hash`
+# stays: it counts nothing, and names the event to anyone who verifies the ledger.
+PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash")
+
+
+def purchaser_event_document() -> JSONBuild:
+    staff_view = event_document()
+    expressions = dict(zip(staff_view.keys, staff_view.get_source_expressions(), strict=True))
+    return JSONBuild(
+        **{name: expressions[name] for name in PURCHASER_EVENT_FIELDS},
+        actor=F("case__implementing_agency_id"),
+        actor_name=F("case__implementing_agency__name"),
     )
 
 
@@ -288,6 +334,9 @@ CASE = Document(Case, lambda: case_document(with_lines=False))
 CASE_WITH_LINES = Document(Case, lambda: case_document(with_lines=True))
 LINE = Document(LineItem, line_document)
 EVENT = Document(ApprovalEvent, event_document)
+PURCHASER_CASE = Document(Case, lambda: purchaser_case_document(with_lines=False))
+PURCHASER_CASE_WITH_LINES = Document(Case, lambda: purchaser_case_document(with_lines=True))
+PURCHASER_EVENT = Document(ApprovalEvent, purchaser_event_document)
 NOTIFICATION = Document(CongressionalNotification, notification_document)
 PURCHASER = Document(Purchaser, purchaser_document)
 AGENCY = Document(ImplementingAgency, agency_document)

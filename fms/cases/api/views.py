@@ -5,10 +5,12 @@ import csv
 import re
 from collections.abc import Iterable, Iterator
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
@@ -28,6 +30,7 @@ from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
 from fms.core.errors import NotAllowed, ValidationFailed
 from fms.core.numbers import ascii_int
+from fms.core.opaque import open_pair, seal_pair
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 from fms.notifications import importing, parsing
@@ -151,6 +154,18 @@ LINE_CSV = [
 ]
 
 
+# A purchaser's CSV holds what its case documents hold (DESIGN §8): no working-copy figures.
+PURCHASER_CASE_CSV = [
+    column for column in CASE_CSV if column[0] not in ("total_value", "mde_value", "design_construction_value")
+]
+# …and with lines, the lines of the document offered or in force (fms.documents builds the rows).
+PURCHASER_LINE_CSV = [
+    *[(f"case_{name}", f"document__case__{source}") for name, source in PURCHASER_CASE_CSV[:5]],
+    *[column for column in LINE_CSV if column[0] != "review_status"],
+    ("change", "change"),
+]
+
+
 def _csv_of(queryset: QuerySet, columns: list[tuple[str, str]], order: list[str], filename: str):
     rows = queryset.order_by(*order).values_list(*(source for _, source in columns)).iterator(chunk_size=2000)
     return _stream_csv(filename, [name for name, _ in columns], rows)
@@ -204,10 +219,19 @@ class ScopedViewSet(viewsets.GenericViewSet):
         except Case.DoesNotExist:
             raise NotFound(f"No case {case_id}.") from None
 
+    @property
+    def purchaser_view(self) -> bool:
+        return selectors.sees_as_purchaser(self.request.user)
+
+    def case_document(self, with_lines: bool) -> docs.Document:
+        if self.purchaser_view:
+            return docs.PURCHASER_CASE_WITH_LINES if with_lines else docs.PURCHASER_CASE
+        return docs.CASE_WITH_LINES if with_lines else docs.CASE
+
     def case_response(self, case_id: str, status: int = 200, **headers) -> HttpResponse:
         rows = docs.documents(
             selectors.case_queryset_for(self.request.user).filter(case_id=case_id),
-            docs.CASE_WITH_LINES,
+            self.case_document(with_lines=True),
             "version",
         )
         if not rows:
@@ -234,9 +258,7 @@ class CaseViewSet(ScopedViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if _wants_csv(request):
             return self._csv(queryset, with_lines)
-        return _paged(
-            request, queryset, docs.CASE_WITH_LINES if with_lines else docs.CASE, CASE_ORDERINGS, "-updated_at"
-        )
+        return _paged(request, queryset, self.case_document(with_lines), CASE_ORDERINGS, "-updated_at")
 
     @extend_schema(
         parameters=[EXPAND],
@@ -249,6 +271,11 @@ class CaseViewSet(ScopedViewSet):
         return self._csv(self.filter_queryset(self.get_queryset()), with_lines)
 
     def _csv(self, queryset: QuerySet, with_lines: bool) -> StreamingHttpResponse:
+        if self.purchaser_view and with_lines:  # its lines are in its documents, never the working copy
+            lines = import_string(settings.PURCHASER_CASE_LINE_ROWS)(queryset)
+            return _csv_of(lines, PURCHASER_LINE_CSV, ["document__case__case_id", "line_number"], "case-lines.csv")
+        if self.purchaser_view:
+            return _csv_of(queryset, PURCHASER_CASE_CSV, ["case_id"], "cases.csv")
         if with_lines:
             lines = selectors.line_item_queryset_for(self.request.user).filter(case__in=queryset)
             columns = [(f"case_{n}", f"case__{src}") for n, src in CASE_CSV[:5]] + LINE_CSV
@@ -298,6 +325,8 @@ class CaseViewSet(ScopedViewSet):
     @extend_schema(parameters=[CASE_ID], responses={200: s.LedgerSerializer})
     def ledger(self, request, case_id: str):
         case = self.case(case_id)
+        if self.purchaser_view:  # the chain holds internal steps and counts them: not a purchaser's record
+            raise NotFound(f"No case {case_id}.")
         result = verify_ledger([case.pk])
         broken = result.breaks[0] if result.breaks else None
         first_break = {"position": broken.seq, "event_id": broken.event_id, "reason": broken.reason} if broken else None
@@ -358,13 +387,20 @@ class LineItemViewSet(ScopedViewSet):
             return HttpResponse(status=304, headers={"ETag": etag(version)})
         return _json(body.encode(), status, ETag=etag(version), **headers)
 
+    def lines_case(self, case_id: str) -> Case:
+        """The case whose working lines are asked for: a purchaser reads lines in its documents only (404)."""
+        case = self.case(case_id)
+        if self.purchaser_view:
+            raise NotFound(f"No working lines of {case.case_id}: its lines are in its documents.")
+        return case
+
     @extend_schema(
         parameters=[CASE_ID, CURSOR, PAGE_SIZE],
         responses={200: s.LineItemPageSerializer},
         summary="List a case's lines",
     )
     def list(self, request, case_id: str):
-        case = self.case(case_id)
+        case = self.lines_case(case_id)
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
         if _wants_csv(request):
             return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
@@ -374,7 +410,7 @@ class LineItemViewSet(ScopedViewSet):
         parameters=[CASE_ID], summary="A case's lines as CSV", operation_id="cases_lines_csv", **CSV_OPERATION
     )
     def export(self, request, case_id: str):
-        case = self.case(case_id)
+        case = self.lines_case(case_id)
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
         return _csv_of(queryset, LINE_CSV, ["line_number"], f"{case.case_id}-lines.csv")
 
@@ -457,19 +493,46 @@ class CaseEventViewSet(ScopedViewSet):
     def list(self, request, case_id: str):
         case = self.case(case_id)
         queryset = self.filter_queryset(self.get_queryset().filter(case=case))
-        return _paged(request, queryset, docs.EVENT, EVENT_ORDERINGS, "seq")
+        if not self.purchaser_view:
+            return _paged(request, queryset, docs.EVENT, EVENT_ORDERINGS, "seq")
+        page = KeysetPage.from_request(request, EVENT_ORDERINGS, "seq")
+        rows = docs.documents(page.apply(queryset), docs.PURCHASER_EVENT, "seq", "txid", "id")
+        rows, next_cursor, previous_cursor = page.finish(rows, key=lambda row: [row[1]])
+        events = [_with_own_id(request.user, body, txid, event_id) for body, _, txid, event_id in rows]
+        return _json(page_body(request, events, next_cursor, previous_cursor))
 
 
-def _parse_after(raw: str | None, visible: QuerySet) -> tuple[int, int]:
+def _own_scope(user) -> str:
+    """The key scope of a purchaser's event ids and feed positions: its own, so no id is shared."""
+    return f"events:{user.purchaser_id}"
+
+
+def _own_id(user, txid: int, event_id: int) -> str:
+    """A purchaser's id of an event: opaque, stable, its own (DESIGN §8). It is also its feed position."""
+    return seal_pair(_own_scope(user), txid, event_id)
+
+
+def _with_own_id(user, body: str, txid: int, event_id: int) -> str:
+    return f'{{"id":"{_own_id(user, txid, event_id)}",{body[1:]}' if body != "{}" else body
+
+
+def _parse_after(raw: str | None, visible: QuerySet, user) -> tuple[int, int]:
     """(txid, event id) of an `after` cursor: the position of an event the caller can see, or 0.0
     for the start. A cursor that is not one (`²`, `1.x`) or points at no such event is a 400: an
-    invented one would otherwise answer an empty page forever."""
+    invented one would otherwise answer an empty page forever. A purchaser's cursor is its opaque
+    event id."""
     if raw is None:
         return 0, 0
-    txid_text, dot, id_text = raw.partition(".")
-    txid, event_id = ascii_int(txid_text), ascii_int(id_text)
-    if not dot or txid is None or event_id is None:
-        raise ValidationError({"after": ["Use the `next` value of a previous response, e.g. 1234.567."]})
+    if selectors.sees_as_purchaser(user):
+        position = open_pair(_own_scope(user), raw)
+        if position is None:
+            raise ValidationError({"after": ["Use the `next` value of a previous response."]})
+        txid, event_id = position
+    else:
+        txid_text, dot, id_text = raw.partition(".")
+        txid, event_id = ascii_int(txid_text), ascii_int(id_text)
+        if not dot or txid is None or event_id is None:
+            raise ValidationError({"after": ["Use the `next` value of a previous response, e.g. 1234.567."]})
     if (txid, event_id) != (0, 0) and not visible.filter(pk=event_id, txid=txid).exists():
         raise ValidationError({"after": ["No event at this position; pass the `next` value of a previous response."]})
     return txid, event_id
@@ -497,17 +560,24 @@ class EventFeedViewSet(ScopedViewSet):
 
     @extend_schema(parameters=[AFTER, PAGE_SIZE], responses={200: s.FeedSerializer}, summary="Poll the event feed")
     def list(self, request):
-        txid, event_id = _parse_after(request.query_params.get("after"), self.get_queryset())
+        user = request.user
+        txid, event_id = _parse_after(request.query_params.get("after"), self.get_queryset(), user)
         settled = RawSQL("pg_snapshot_xmin(pg_current_snapshot())::text::bigint", [])
         queryset = (
             self.filter_queryset(self.get_queryset())
             .filter(_after(txid, event_id), txid__lt=settled)
             .order_by("txid", "id")[: page_size(request)]
         )
-        rows = docs.documents(queryset, docs.EVENT, "txid", "id")
-        cursor = f"{rows[-1][1]}.{rows[-1][2]}" if rows else f"{txid}.{event_id}"
+        if selectors.sees_as_purchaser(user):
+            rows = docs.documents(queryset, docs.PURCHASER_EVENT, "txid", "id")
+            events = [_with_own_id(user, body, row_txid, row_id) for body, row_txid, row_id in rows]
+            cursor = _own_id(user, *(rows[-1][1:] if rows else (txid, event_id)))
+        else:
+            rows = docs.documents(queryset, docs.EVENT, "txid", "id")
+            events = [row[0] for row in rows]
+            cursor = f"{rows[-1][1]}.{rows[-1][2]}" if rows else f"{txid}.{event_id}"
         # A feed only goes forward: `next` is always there (poll it again later), `previous` never.
-        return _json(page_body(request, [row[0] for row in rows], cursor, None, parameter="after"))
+        return _json(page_body(request, events, cursor, None, parameter="after"))
 
 
 # ---- Reference data and notifications ---------------------------------------------------------

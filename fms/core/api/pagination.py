@@ -1,23 +1,22 @@
 """Keyset (cursor) pagination: every page costs the same, the first or the last of 100,000 rows.
 
-The cursor is opaque to clients: base64 of the ordering and the sort key of the row to continue
-from, with an HMAC of it, so a cursor the API did not hand out (edited, forged, a non-date or a NUL
-where a date belongs) is a 400 before any of it reaches a query. The filter is written so
+The cursor is opaque to clients: the ordering and the sort key of the row to continue from,
+encrypted and authenticated (AES-GCM, fms.core.opaque), so a cursor the API did not hand out
+(edited, forged, a non-date or a NUL where a date belongs) is a 400 before any of it reaches a
+query, and a reader learns nothing from it (a row's id is a global count: DESIGN §8). The filter is written so
 PostgreSQL can walk the (a, b) index as a range: `a <= x AND
 (a < x OR (a = x AND b < y))` (the OR alone makes it scan).
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework.exceptions import ValidationError
 
 from fms.core.numbers import ascii_int
+from fms.core.opaque import open_bytes, seal_bytes
 
 _CURSOR_SALT = "fms.core.api.pagination.cursor"
 _NOT_OURS = "Not a cursor from this API; pass the `next` or `previous` value of a page."
@@ -56,27 +55,18 @@ def page_size(request) -> int:
     return size
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _signature(body: str) -> str:
-    return _b64(salted_hmac(_CURSOR_SALT, body, algorithm="sha256").digest()[:16])
-
-
 def encode_cursor(payload: list) -> str:
-    body = _b64(orjson.dumps(payload))
-    return f"{body}.{_signature(body)}"
+    return seal_bytes(_CURSOR_SALT, orjson.dumps(payload))
 
 
 def decode_cursor(raw: str) -> list:
-    """The payload of a cursor this API signed; a 400 naming `cursor` for anything else."""
-    body, _, signature = raw.partition(".")
-    if not signature or not constant_time_compare(signature, _signature(body)):
+    """The payload of a cursor this API sealed; a 400 naming `cursor` for anything else."""
+    body = open_bytes(_CURSOR_SALT, raw)
+    if body is None:
         raise ValidationError({"cursor": [_NOT_OURS]})
     try:
-        payload = orjson.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError) as error:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
         raise ValidationError({"cursor": [_NOT_OURS]}) from error
     if not isinstance(payload, list) or len(payload) < 3:
         raise ValidationError({"cursor": [_NOT_OURS]})

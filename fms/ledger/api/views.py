@@ -45,10 +45,22 @@ def _count_parameter(name: str, description: str) -> OpenApiParameter:
 
 
 class LedgerView(APIView):
+    """A route of the log. Its heads and proofs count every purchaser's events: a purchaser's user
+    (bound to one, DESIGN §8) reads none of them, as if they did not exist (404)."""
+
     renderer_classes = [JSONRenderer]
+    purchasers_may_read = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        user = request.user
+        if not self.purchasers_may_read and user.is_authenticated and user.purchaser_id and not user.is_superuser:
+            raise NotFound("Not found.")
 
 
 class PublicKeyView(LedgerView):
+    purchasers_may_read = True
+
     @extend_schema(responses={200: s.PublicKeySerializer}, summary="The key that signs the log's tree heads")
     def get(self, request):
         key = signing.verifier()

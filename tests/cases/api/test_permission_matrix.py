@@ -1,6 +1,11 @@
 """Every operation of the OpenAPI schema × every role × own/other purchaser, with the expected
 status. The test fails when the schema has an operation this matrix does not list. A refused
-request changes nothing."""
+request changes nothing.
+
+The cases here are in development: a purchaser's users (client, client_officer, client_admin) do
+not see them yet (DESIGN §8: 404 until a document is offered; tests/accounts covers them offered).
+Every role calls with its API token; a purchaser's token is read-only, so its writes stop at the door.
+"""
 
 import datetime as dt
 import itertools
@@ -12,7 +17,8 @@ import yaml
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER
+from fms.accounts.models import ApiToken, User
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CLIENT_OFFICER, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
 from fms.cases import services
 from fms.cases.models import Case, LineItem
@@ -27,17 +33,27 @@ from tests.factories import UserFactory, line_data, lines_of, make_case
 pytestmark = pytest.mark.django_db
 NOTIFICATION_FIXTURES = Path(__file__).parents[2] / "notifications" / "fixtures"
 
-ROLES = ["officer", "reviewer", "auditor", "client", "cn_officer", "anonymous"]
+ROLES = ["officer", "reviewer", "auditor", "cn_officer", "client", "client_officer", "client_admin", "anonymous"]
+CLIENTS = ("client", "client_officer", "client_admin")
 OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED, NOT_LOGGED_YET = 200, 201, 204, 403, 404, 401, 409
 
 
+def clients(expected) -> dict:
+    return dict.fromkeys(CLIENTS, expected)
+
+
 def reads(code=OK):
-    """Everyone signed in may read; a client sees only its purchaser (other: 404)."""
-    return {"officer": code, "reviewer": code, "auditor": code, "cn_officer": code, "client": (code, HIDDEN)}
+    """Staff read; a purchaser's users see no case before an offer, of any purchaser (404)."""
+    return {"officer": code, "reviewer": code, "auditor": code, "cn_officer": code, **clients((HIDDEN, HIDDEN))}
 
 
 def list_reads():
-    return {"officer": OK, "reviewer": OK, "auditor": OK, "cn_officer": OK, "client": (OK, OK)}
+    return {"officer": OK, "reviewer": OK, "auditor": OK, "cn_officer": OK, **clients((OK, OK))}
+
+
+def log_reads():
+    """The log's heads and proofs count every purchaser's events: not a purchaser's to read (DESIGN §8)."""
+    return {"officer": OK, "reviewer": OK, "auditor": OK, "cn_officer": OK, **clients((HIDDEN, HIDDEN))}
 
 
 def write(by: str, code: int):
@@ -47,9 +63,18 @@ def write(by: str, code: int):
         "reviewer": DENIED,
         "auditor": DENIED,
         "cn_officer": DENIED,
-        "client": (DENIED, DENIED),
+        **clients((DENIED, DENIED)),
     }
     expected[by] = code
+    return expected
+
+
+def administration(admin_reads=None):
+    """Purchaser administration: its client_admin reads its own purchaser's users (its writes need a
+    session: tokens/test_purchaser_admin.py); nobody else may, staff included."""
+    expected = {"officer": DENIED, "reviewer": DENIED, "auditor": DENIED, **clients((DENIED, DENIED))}
+    if admin_reads:
+        expected["client_admin"] = admin_reads
     return expected
 
 
@@ -86,12 +111,12 @@ MATRIX = {
     ("post", "/api/v1/notifications/{id}/changes/{number}/reject/"): (write("cn_officer", OK), {"comment": "no"}),
     ("post", "/api/v1/notifications/import/"): (write("cn_officer", CREATED), "import_text"),
     ("get", "/api/v1/ledger/public-key/"): (list_reads(), None),
-    ("get", "/api/v1/ledger/checkpoints/"): (list_reads(), None),
-    ("get", "/api/v1/ledger/checkpoints/latest/"): (list_reads(), None),
+    ("get", "/api/v1/ledger/checkpoints/"): (log_reads(), None),
+    ("get", "/api/v1/ledger/checkpoints/latest/"): (log_reads(), None),
     # The case's first event, not in the log yet (nothing is settled inside the test's transaction): 409
     # for whoever may read it, 404 for a client asking about another purchaser's event.
     ("get", "/api/v1/ledger/proof/inclusion/"): (reads(NOT_LOGGED_YET), None),
-    ("get", "/api/v1/ledger/proof/consistency/"): (list_reads(), None),
+    ("get", "/api/v1/ledger/proof/consistency/"): (log_reads(), None),
     # LOA documents, on cases still in development (tests/documents covers them offered and accepted).
     ("get", "/api/v1/cases/{case_id}/documents/"): (reads(), None),
     ("post", "/api/v1/cases/{case_id}/documents/"): (write("officer", 409), {"kind": "amendment", "reason": "More"}),
@@ -100,10 +125,21 @@ MATRIX = {
     ("post", "/api/v1/cases/{case_id}/documents/{label}/issue/"): (write("officer", HIDDEN), {}),
     ("post", "/api/v1/cases/{case_id}/documents/{label}/withdraw/"): (write("officer", HIDDEN), {"reason": "x"}),
     ("post", "/api/v1/cases/{case_id}/documents/{label}/accept/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, "client": (DENIED, DENIED)},
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, **clients((DENIED, DENIED))},
         {"content_hash": "0" * 64, "signatory_name": "N", "signatory_title": "T"},
     ),
     ("get", "/api/v1/cases/{case_id}/documents/{label}/diff/"): (reads(400), None),
+    # Purchaser administration (DESIGN §5); {username} is the purchaser's client user.
+    ("get", "/api/v1/purchaser-users/"): (administration((OK, OK)), None),
+    ("post", "/api/v1/purchaser-users/"): (administration(), {"username": "new_user", "role": "client"}),
+    ("get", "/api/v1/purchaser-users/{username}/"): (administration((OK, HIDDEN)), None),
+    ("delete", "/api/v1/purchaser-users/{username}/"): (administration(), None),
+    ("post", "/api/v1/purchaser-users/{username}/tokens/"): (administration(), {"days": 5}),
+    # Staff may revoke only their own tokens (404 for a client's); a purchaser's token is read-only.
+    ("delete", "/api/v1/tokens/{prefix}/"): (
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, **clients((DENIED, DENIED))},
+        None,
+    ),
 }
 DECISIONS = ("approve", "reject", "return")
 
@@ -126,9 +162,16 @@ def world(db):
         "reviewer": UserFactory(username="reviewer", roles=[REVIEWER]),
         "auditor": UserFactory(username="auditor", roles=[AUDITOR]),
         "client": UserFactory(username="client_ja", roles=[CLIENT], purchaser_id="JA", is_staff=False),
+        "client_officer": UserFactory(
+            username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False
+        ),
+        "client_admin": UserFactory(username="admin_ja", roles=[CLIENT_ADMIN], purchaser_id="JA", is_staff=False),
         "cn_officer": UserFactory(username="cn_officer", roles=[CN_OFFICER]),
     }
     cn_officer2 = UserFactory(username="cn_officer2", roles=[CN_OFFICER])
+    korean = UserFactory(username="client_ks", roles=[CLIENT], purchaser_id="KS", is_staff=False)
+    for target in (users["client"], korean):  # the tokens {prefix} names
+        token_issue(actor=None, user=target, days=1, name="target")
     cases, notifications = {}, {}
     for purchaser in ("JA", "KS"):
         case = make_case(officer, purchaser=purchaser, lines=2)
@@ -155,12 +198,25 @@ def snapshot() -> tuple:
         ApprovalEvent.objects.count(),
         list(CongressionalNotification.objects.order_by("pk").values_list("version", "emergency", "description")),
         list(NotificationChange.objects.order_by("pk").values_list("status", flat=True)),
+        list(User.objects.order_by("pk").values_list("username", "is_active")),
+        list(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id")),
+        list(ApiToken.objects.filter(name="target").order_by("pk").values_list("prefix", "revoked_at")),
     )
 
 
 def request_for(method: str, path: str, body, purchaser: str, case: Case, notification) -> tuple[str, dict, dict]:
     line_number = "002" if path.rstrip("/").split("/")[-1] in DECISIONS else "001"
-    url = path.format(case_id=case.case_id, line_number=line_number, id=notification.pk, label="BASIC", number=1)
+    username = f"client_{purchaser.lower()}"
+    prefix = ApiToken.objects.filter(user__username=username, name="target").values_list("prefix", flat=True).first()
+    url = path.format(
+        case_id=case.case_id,
+        line_number=line_number,
+        id=notification.pk,
+        label="BASIC",
+        number=1,
+        username=username,
+        prefix=prefix,
+    )
     if path.endswith("/proof/inclusion/"):
         url += f"?event={ApprovalEvent.objects.filter(case=case).earliest('id').pk}&size=0"
     elif path.endswith("/proof/consistency/"):

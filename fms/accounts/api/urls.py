@@ -1,0 +1,16 @@
+"""Purchaser administration under /api/v1/ (DESIGN §5)."""
+
+from django.urls import path
+
+from fms.accounts.api import views
+
+urlpatterns = [
+    path("purchaser-users/", views.PurchaserUserListView.as_view(), name="purchaser-user-list"),
+    path("purchaser-users/<str:username>/", views.PurchaserUserDetailView.as_view(), name="purchaser-user-detail"),
+    path(
+        "purchaser-users/<str:username>/tokens/",
+        views.PurchaserUserTokenView.as_view(),
+        name="purchaser-user-tokens",
+    ),
+    path("tokens/<str:prefix>/", views.TokenView.as_view(), name="token-detail"),
+]
