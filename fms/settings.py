@@ -183,6 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # 100,000 more common passwords, bundled (fms/accounts/data/README.md), and no "aaaaaaaaaaaa".
+    {"NAME": "fms.accounts.passwords.BundledCommonPasswordValidator"},
+    {"NAME": "fms.accounts.passwords.VarietyValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -248,11 +251,18 @@ SECURE_CSP = {
 
 # Failed sign-ins (the admin's and any other session login through Django's authenticate()):
 # after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused
-# (429) for AXES_COOLOFF_MINUTES. Counted in the database, so every worker sees the same count.
+# (429) for AXES_COOLOFF_MINUTES; after AXES_ADDRESS_FAILURE_LIMIT failures from one address for
+# any user names (password spraying), that address is (fms/accounts/lockout.py). Counted in the
+# database, so every worker sees the same count.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# 0: no per-address limit. The default behind a TLS proxy, where every sign-in comes from the proxy's
+# address and a per-address limit would lock everyone out at once.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 0 if env_bool("BEHIND_TLS_PROXY", False) else 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order lockout.py reads
+AXES_HANDLER = "fms.accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "fms.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
