@@ -15,8 +15,8 @@ AUDITOR = "auditor"
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 
 _READ_DOMAIN = [
-    "cases.view_purchaser",
-    "cases.view_implementingagency",
+    "reference.view_purchaser",
+    "reference.view_implementingagency",
     "cases.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from fms.cases import rules, selectors, services, workflow
-from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.core.admin import VersionedModelForm, refusals_as_messages
 from fms.core.errors import DomainError
 from fms.core.numbers import ascii_int
@@ -22,25 +22,6 @@ from fms.ledger.verification import verify_ledger
 
 def money(value) -> str:
     return f"${value:,.2f}" if value is not None else "—"
-
-
-@admin.register(Purchaser)
-class PurchaserAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "review_group")
-    list_filter = ("review_group",)
-    search_fields = ("code", "name")
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("code",) if obj else ()
-
-
-@admin.register(ImplementingAgency)
-class ImplementingAgencyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
-    search_fields = ("code", "name")
-
-    def get_readonly_fields(self, request, obj=None):
-        return ("code",) if obj else ()
 
 
 @admin.register(CongressionalNotification)

@@ -15,7 +15,8 @@ from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER, ensure_roles
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
-from fms.cases.models import Case, CongressionalNotification, Purchaser
+from fms.cases.models import Case, CongressionalNotification
+from fms.reference.models import Purchaser
 
 # Development-only passwords, printed by load_demo. Never use them on a real server.
 DEMO_USERS = [

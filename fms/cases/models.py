@@ -15,8 +15,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Concat
 
 from fms.cases import rules
-from fms.cases.choices import CaseStatus, LineCategory, LineStatus, ReviewGroup
+from fms.cases.choices import CaseStatus, LineCategory, LineStatus
 from fms.reference.codes import LINE_CODE_TABLES, DeliveryTermCode, OfferReleaseCode, SourceOfSupply, TypeOfAssistance
+from fms.reference.models import ImplementingAgency, Purchaser
 
 
 def MoneyField(**kwargs) -> models.DecimalField:
@@ -41,41 +42,6 @@ def validate_masl(value: str) -> None:
     problem = rules.masl_problem(value)
     if problem:
         raise ValidationError(problem)
-
-
-class Purchaser(models.Model):
-    """A purchaser government or organization, identified by its FMS customer code (not ISO)."""
-
-    code = models.CharField(max_length=2, primary_key=True)
-    name = models.CharField(max_length=100, unique=True)
-    review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
-
-    class Meta:
-        ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=rules.PURCHASER_CODE_PATTERN), name="purchaser_code_format"),
-            choices_check("review_group", ReviewGroup, "purchaser_review_group_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
-
-
-class ImplementingAgency(models.Model):
-    """The U.S. military department or agency that implements a case (B Army, D Air Force, P Navy)."""
-
-    code = models.CharField(max_length=1, primary_key=True)
-    name = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name_plural = "implementing agencies"
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=rules.AGENCY_CODE_PATTERN), name="agency_code_format"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
 
 
 class CongressionalNotification(models.Model):

@@ -8,11 +8,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fms.cases.choices import ReviewGroup
+from fms.reference.codes import ReviewGroup
 
 CASE_ID_PATTERN = r"^[A-Z0-9]{2}-[A-Z]-[A-Z0-9]{3}$"
-PURCHASER_CODE_PATTERN = r"^[A-Z0-9]{2}$"
-AGENCY_CODE_PATTERN = r"^[A-Z]$"
 LINE_NUMBER_PATTERN = r"^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
 # MASL: a 3-character generic code followed by a 13-character number, which never uses the letters
 # O and I (they would be read as zero and one).

@@ -33,9 +33,10 @@ from fms.accounts.roles import CLIENT_ROLES
 from fms.cases import rules, words
 from fms.cases.choices import LineStatus
 from fms.cases.models import Case as FmsCase
-from fms.cases.models import CongressionalNotification, LineItem, Purchaser
+from fms.cases.models import CongressionalNotification, LineItem
 from fms.cases.workflow import LINES_DECIDABLE_IN
 from fms.ledger.models import ApprovalEvent
+from fms.reference.models import Purchaser
 
 NOTHING = object()
 

@@ -23,11 +23,12 @@ from fms.accounts.signin import current_via
 from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import HeaderFrozen
-from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger import selectors as ledger_selectors
 from fms.ledger import services as ledger_services
 from fms.ledger.models import ApprovalEvent
+from fms.reference.models import ImplementingAgency, Purchaser
 
 CASE_EDITABLE_FIELDS = frozenset(
     {"title", "description", "notes", "lor_date", "lor_received_on", "offer_expires_on", "notification"}

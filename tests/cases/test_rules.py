@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from fms.cases import rules
-from fms.cases.choices import ReviewGroup
+from fms.reference import codes
+from fms.reference.codes import ReviewGroup
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -78,8 +79,8 @@ def test_offer_expires_85_days_after_the_offer():
             ["JA-P-SAA", "KS-D-QAB", "AT-B-001", "N1-P-0Z9"],
             ["JA-P-SA", "JA-P-SAAA", "JA-PP-SAA", "ja-p-saa", "JA-1-SAA", "JA_P_SAA", "JAP-SAA", " JA-P-SAA"],
         ),
-        (rules.PURCHASER_CODE_PATTERN, ["JA", "K5", "00"], ["J", "JAP", "ja", "J-"]),
-        (rules.AGENCY_CODE_PATTERN, ["B", "D", "P"], ["", "BD", "b", "1"]),
+        (codes.PURCHASER_CODE_PATTERN, ["JA", "K5", "00"], ["J", "JAP", "ja", "J-"]),
+        (codes.AGENCY_CODE_PATTERN, ["B", "D", "P"], ["", "BD", "b", "1"]),
         (rules.LINE_NUMBER_PATTERN, ["001", "009", "010", "099", "100", "999"], ["000", "1", "01", "1000", "00a"]),
         # MASL: 3-character generic code + 13-character number = 16 characters exactly.
         (

@@ -13,10 +13,11 @@ from fms.accounts.roles import REVIEWER
 from fms.cases import digests, services
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import SeparationOfDuties, TransitionNotAllowed
-from fms.cases.models import Case, LineItem, Purchaser
+from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.reference.models import Purchaser
 from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS, STATUS_WORDS
 from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
 

@@ -31,13 +31,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 
-from fms.cases.models import Case, CongressionalNotification, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.cases.selectors import (
     formal_review_days_expression,
     notification_required_expression,
     review_ends_on_expression,
 )
 from fms.ledger.models import ApprovalEvent
+from fms.reference.models import ImplementingAgency, Purchaser
 
 _KEY = re.compile(r"^[a-z_]+$")
 

@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from fms.cases import rules
-from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, ReviewGroup, event_actions
-from fms.reference.codes import LINE_CODE_TABLES
+from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, event_actions
+from fms.reference.codes import LINE_CODE_TABLES, ReviewGroup
 
 
 class StrictSerializer(serializers.Serializer):

@@ -19,7 +19,7 @@ from fms.cases.api import documents as docs
 from fms.cases.api import serializers as s
 from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
-from fms.cases.models import Case, ImplementingAgency, LineItem, Purchaser
+from fms.cases.models import Case, LineItem
 from fms.core.api.conditional import etag, expected_version, not_modified
 from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_body, page_size
@@ -29,6 +29,7 @@ from fms.core.errors import ValidationFailed
 from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.reference.models import ImplementingAgency, Purchaser
 
 JSON = "application/json"
 

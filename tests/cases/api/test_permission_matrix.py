@@ -14,10 +14,11 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
 from fms.accounts.services import token_issue
 from fms.cases import services
-from fms.cases.models import Case, CongressionalNotification, LineItem, Purchaser
+from fms.cases.models import Case, CongressionalNotification, LineItem
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.signing import read_signer
 from fms.ledger.transparency import tree_head_sign
+from fms.reference.models import Purchaser
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db

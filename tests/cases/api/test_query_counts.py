@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from fms.cases import services
-from fms.cases.models import Purchaser
+from fms.reference.models import Purchaser
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db

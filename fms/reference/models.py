@@ -1,0 +1,49 @@
+"""Reference data every app reads: purchasers and implementing agencies.
+
+They were defined in the cases app; the tables keep their names (cases_purchaser,
+cases_implementingagency) so no row moved when they came here.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from fms.reference.codes import AGENCY_CODE_PATTERN, PURCHASER_CODE_PATTERN, ReviewGroup
+
+
+class Purchaser(models.Model):
+    """A purchaser government or organization, identified by its FMS customer code (not ISO)."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+    review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
+
+    class Meta:
+        db_table = "cases_purchaser"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=PURCHASER_CODE_PATTERN), name="purchaser_code_format"),
+            models.CheckConstraint(
+                condition=Q(review_group__in=ReviewGroup.values), name="purchaser_review_group_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class ImplementingAgency(models.Model):
+    """The U.S. military department or agency that implements a case (B Army, D Air Force, P Navy)."""
+
+    code = models.CharField(max_length=1, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        db_table = "cases_implementingagency"
+        ordering = ["code"]
+        verbose_name_plural = "implementing agencies"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=AGENCY_CODE_PATTERN), name="agency_code_format"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
