@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fms.accounts.signin.SignInMiddleware",
+    # Inside the sign-in context (for `via`): records responses that carry purchaser data.
+    "fms.accounts.read_audit.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fms.core.request_id.HistoryMiddleware",
     "fms.core.idempotency.IdempotencyMiddleware",
@@ -372,3 +374,14 @@ API_RATE_LIMITS = {
 # SECRET_KEY unless set; rotating it invalidates every token).
 TOKEN_MAX_DAYS = int(os.environ.get("TOKEN_MAX_DAYS", "365"))
 TOKEN_HMAC_KEY = os.environ.get("TOKEN_HMAC_KEY") or hashlib.sha256(b"fms-api-token:" + SECRET_KEY.encode()).hexdigest()
+
+# The read audit (fms/accounts/read_audit.py, audit_spool.py; docs/operations.md "Read audit"): every
+# response carrying purchaser data is spooled to a local file before it is sent, and shipped to the
+# database in batches. READ_AUDIT_ENABLED=0 is for the benchmark's with/without comparison only.
+READ_AUDIT_ENABLED = env_bool("READ_AUDIT_ENABLED", True)
+READ_AUDIT_SPOOL_DIR = Path(os.environ.get("READ_AUDIT_SPOOL_DIR") or BASE_DIR / "var" / "read-audit")
+READ_AUDIT_FSYNC = env_bool("READ_AUDIT_FSYNC", True)  # off: survives a killed worker, not a power cut
+READ_AUDIT_FLUSH_SECONDS = float(os.environ.get("READ_AUDIT_FLUSH_SECONDS") or 2)
+READ_AUDIT_BATCH = env_int("READ_AUDIT_BATCH", 500)
+READ_AUDIT_FLUSHER = env_bool("READ_AUDIT_FLUSHER", True)  # the tests ship with audit_spool.flush()
+READ_AUDIT_RETENTION_DAYS = env_int("READ_AUDIT_RETENTION_DAYS", 7 * 366)
