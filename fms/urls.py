@@ -20,6 +20,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include(("fms.cases.api.urls", "api"))),
     path("api/v1/", include(("fms.documents.api.urls", "documents-api"))),
+    path("api/v1/", include(("fms.accounts.api.urls", "accounts-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's setup script as a file (?script): no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("fms.accounts.urls")),
     path("", include("fms.documents.urls")),
     path("", include("fms.cases.urls")),
 ]

@@ -1,0 +1,10 @@
+"""Accounts routes under /api/v1/ (DESIGN §5)."""
+
+from django.urls import path
+
+from fms.accounts.api.views import ReadAuditCSVView, ReadAuditView
+
+urlpatterns = [
+    path("read-audit/", ReadAuditView.as_view(), name="read-audit"),
+    path("read-audit.csv", ReadAuditCSVView.as_view(), name="read-audit-csv"),
+]
