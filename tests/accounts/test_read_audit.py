@@ -170,3 +170,19 @@ def test_a_live_worker_s_spool_is_not_taken(api, read_audit_spool):
     assert audit_spool.ship_orphans() == 0  # our own file, still being written: locked
     assert ReadAudit.objects.count() == 0
     assert audit_spool.flush() == 1
+
+
+def test_ship_read_audit_ships_what_stopped_workers_left(read_audit_spool):
+    read_audit_spool.mkdir(parents=True, exist_ok=True)
+    (read_audit_spool / f"1-stopped{audit_spool.SUFFIX}").write_text(spool_line(request_id="left"))
+    out = StringIO()
+    call_command("ship_read_audit", stdout=out)
+    assert "1 rows shipped" in out.getvalue()
+    assert list(ReadAudit.objects.values_list("request_id", flat=True)) == ["left"]
+
+
+def test_document_routes_are_recorded_as_reads_of_the_case_s_purchaser(api):
+    client = api("auditor")
+    case = Case.objects.filter(purchaser_id="JA").first()
+    assert client.get(f"/api/v1/cases/{case.case_id}/documents/").status_code == 200
+    assert [(r.object, r.purchaser_id) for r in shipped()] == [(f"documents-api:document-list:{case.case_id}", "JA")]
