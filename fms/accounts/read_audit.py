@@ -40,21 +40,21 @@ def audited_object(request: HttpRequest, response: HttpResponse) -> tuple[str, s
     if request.method not in ("GET", "HEAD") or not 200 <= response.status_code < 300:
         return None
     match = getattr(request, "resolver_match", None)
-    user = getattr(request, "user", None)
-    if match is None or user is None or not user.is_authenticated:
+    if match is None:
         return None
     case_id = match.kwargs.get("case_id")
-    if case_id:
-        return f"{match.view_name}:{'/'.join(str(v) for v in match.kwargs.values())}", case_id[:2]
-    if match.view_name not in LIST_VIEWS:
+    if not case_id and match.view_name not in LIST_VIEWS:
+        return None  # decided before touching request.user: that would load the session for nothing
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return None
-    purchaser = user.purchaser_id or _single_purchaser_filter(request)
-    name = match.view_name
-    if match.kwargs:
-        name += ":" + "/".join(str(v) for v in match.kwargs.values())
+    identifiers = "/".join(str(value) for value in match.kwargs.values())
+    if case_id:
+        return f"{match.view_name}:{identifiers}", case_id[:2].upper()  # the views take ja-p-saa too
+    name = f"{match.view_name}:{identifiers}" if identifiers else match.view_name
     if request.GET.get("format") == "csv":
         name += "?format=csv"
-    return name, purchaser
+    return name, user.purchaser_id or _single_purchaser_filter(request)
 
 
 def _single_purchaser_filter(request: HttpRequest) -> str | None:

@@ -54,6 +54,13 @@ def test_a_signed_in_page_read_is_recorded_with_via_session(demo, client):
     ]
 
 
+def test_a_lower_case_case_id_is_still_its_purchaser_s(api):
+    client = api("auditor")
+    case_id = Case.objects.filter(purchaser_id="JA").first().case_id
+    assert client.get(f"/api/v1/cases/{case_id.lower()}/").status_code == 200
+    assert [r.purchaser_id for r in shipped()] == ["JA"]
+
+
 def test_lists_feed_and_csv_are_recorded_with_the_client_s_purchaser(api):
     client = api("client_ja")
     for path in ("/api/v1/cases/", "/api/v1/events/", "/api/v1/cases/?format=csv", "/api/v1/cases.csv"):
