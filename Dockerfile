@@ -17,7 +17,8 @@ COPY static ./static
 COPY docker/entrypoint.sh /usr/local/bin/fms-entrypoint
 RUN DEBUG=0 SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused@localhost/unused \
         python manage.py collectstatic --no-input --verbosity 0 \
-    && useradd --system --no-create-home --uid 10001 fms
+    && useradd --system --no-create-home --uid 10001 fms \
+    && mkdir -p /app/var/read-audit && chown fms /app/var/read-audit
 
 USER fms
 EXPOSE 8000

@@ -63,6 +63,7 @@ def targets(r: dict) -> list[dict]:
         ("case list ratio ours/floor", t["case_list"]["median_ratio"], ">= 0.7 (0.9 moonshot)", 0.7, "min"),
         ("case detail ratio ours/floor", t["case_detail"]["median_ratio"], ">= 0.7 (0.9 moonshot)", 0.7, "min"),
         ("deep page vs first page", t["deep_vs_first_page"]["median_ratio"], ">= 0.9", 0.9, "min"),
+        ("case detail, read audit on/off", t["case_detail_audit_on_vs_off"]["median_ratio"], ">= 0.9", 0.9, "min"),
         ("SQL queries per list request", max(list_counts), "<= 5, same for 1/50/500", 5, "max"),
         ("worker RSS after the run (MB)", max(r["rss_mb"]["ours_after_run"]), "<= 150", 150, "max"),
         ("CSV all lines: peak RSS growth (MB)", r["csv"]["all_lines"]["peak_rss_growth_mb"], "< 30", 30, "below"),
@@ -114,6 +115,9 @@ def table(r: dict) -> str:
         f"{floor_deep['median_ratio']:>8.2f}",
         f"{'feed 90% deep vs first (ours)':<34}{t['feed_deep_vs_first_page']['median_rps_a']:>11.0f}"
         f"{t['feed_deep_vs_first_page']['median_rps_b']:>13.0f}{t['feed_deep_vs_first_page']['median_ratio']:>8.2f}",
+        f"{'case detail, read audit on vs off':<34}{t['case_detail_audit_on_vs_off']['median_rps_a']:>11.0f}"
+        f"{t['case_detail_audit_on_vs_off']['median_rps_b']:>13.0f}{t['case_detail_audit_on_vs_off']['median_ratio']:>8.2f}"
+        "   (second column: the product with READ_AUDIT_ENABLED=0)",
         f"{'line approve (ours only)':<34}{r['approve']['rps']:>11.0f}{'':>13}{'':>8}{r['approve']['p99_ms']:>8.1f}ms"
         f"{'':>11}{q.get('line_approve', '-'):>9}   ({r['approve']['requests']} approvals, "
         f"{r['approve']['errors']} errors)",

@@ -210,13 +210,18 @@ def main(argv: list[str] | None = None) -> int:
     feed_deep = feed_cursor_at(env["DATABASE_URL"], "JA", 0.9)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    ports = servers.free_ports(2)
-    step(f"starting gunicorn: the product on {ports[0]}, the floor on {ports[1]}")
+    ports = servers.free_ports(3)
+    step(f"starting gunicorn: the product on {ports[0]}, the floor on {ports[1]}, without the read audit on {ports[2]}")
     ours = servers.start("ours", "fms.wsgi:application", ports[0], env, RESULTS)
     try:
         floor = servers.start("floor", "bench.floor:application", ports[1], env, RESULTS)
         try:
-            results.update(measure_servers(args, load, ours, floor, tokens, detail_id, feed_deep, pool))
+            # The same product with READ_AUDIT_ENABLED=0, only to show what the read audit costs.
+            unaudited = servers.start("unaudited", "fms.wsgi:application", ports[2], {**env, **NO_AUDIT}, RESULTS)
+            try:
+                results.update(measure_servers(args, load, ours, floor, tokens, detail_id, feed_deep, pool, unaudited))
+            finally:
+                unaudited.stop()
         finally:
             floor.stop()
     finally:
@@ -256,7 +261,12 @@ def feed_cursor_at(url: str, purchaser: str, depth: float) -> str:
         return f"{txid}.{event_id}"
 
 
-def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str, after: str, pool: list) -> dict:
+NO_AUDIT = {"READ_AUDIT_ENABLED": "0"}
+
+
+def measure_servers(
+    args, load: Load, ours, floor, tokens: dict, detail_id: str, after: str, pool: list, unaudited
+) -> dict:
     client = measure.bearer(tokens["client_ja"])
     out: dict = {}
     step("checking that the floor answers with the product's documents")
@@ -268,7 +278,7 @@ def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str,
     detail = Request("GET", f"/api/v1/cases/{detail_id}/", client)
     feed = Request("GET", measure.FEED, client)
     feed_deep = Request("GET", f"{measure.FEED}?after={after}", client)
-    for server in (ours, floor):  # warm both: connections, caches
+    for server in (ours, floor, unaudited):  # warm them all: connections, caches
         for request in (first, deep, detail, feed, feed_deep):
             load.run(server.url, request, 1)
     pairs = {
@@ -278,6 +288,8 @@ def measure_servers(args, load: Load, ours, floor, tokens: dict, detail_id: str,
         "deep_vs_first_page": ((ours.url, deep), (ours.url, first)),
         "floor_deep_vs_first_page": ((floor.url, deep), (floor.url, first)),
         "feed_deep_vs_first_page": ((ours.url, feed_deep), (ours.url, feed)),
+        # One read-audit row spooled (written and fsync'd) per response, against none.
+        "case_detail_audit_on_vs_off": ((ours.url, detail), (unaudited.url, detail)),
     }
     step(
         f"{args.rounds} alternating rounds x {args.duration:g}s per side ({load.tool}, {args.connections} connections)"

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fms.accounts.signin.SignInMiddleware",
+    # Inside the sign-in context (for `via`): records responses that carry purchaser data.
+    "fms.accounts.read_audit.ReadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fms.core.request_id.HistoryMiddleware",
     "fms.core.idempotency.IdempotencyMiddleware",
@@ -184,6 +186,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # 100,000 more common passwords, bundled (fms/accounts/data/README.md), and no "aaaaaaaaaaaa".
+    {"NAME": "fms.accounts.passwords.BundledCommonPasswordValidator"},
+    {"NAME": "fms.accounts.passwords.VarietyValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -249,11 +254,18 @@ SECURE_CSP = {
 
 # Failed sign-ins (the admin's and any other session login through Django's authenticate()):
 # after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused
-# (429) for AXES_COOLOFF_MINUTES. Counted in the database, so every worker sees the same count.
+# (429) for AXES_COOLOFF_MINUTES; after AXES_ADDRESS_FAILURE_LIMIT failures from one address for
+# any user names (password spraying), that address is (fms/accounts/lockout.py). Counted in the
+# database, so every worker sees the same count.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# 0: no per-address limit. The default behind a TLS proxy, where every sign-in comes from the proxy's
+# address and a per-address limit would lock everyone out at once.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 0 if env_bool("BEHIND_TLS_PROXY", False) else 20)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the order lockout.py reads
+AXES_HANDLER = "fms.accounts.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_CALLABLE = "fms.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
@@ -368,3 +380,14 @@ TOKEN_HMAC_KEY = os.environ.get("TOKEN_HMAC_KEY") or hashlib.sha256(b"fms-api-to
 # which the documents app (above cases) builds; the cases app asks for them through this hook.
 PURCHASER_CASE_LINES = "fms.documents.selectors.shown_lines_json"
 PURCHASER_CASE_LINE_ROWS = "fms.documents.selectors.shown_line_rows"
+
+# The read audit (fms/accounts/read_audit.py, audit_spool.py; docs/operations.md "Read audit"): every
+# response carrying purchaser data is spooled to a local file before it is sent, and shipped to the
+# database in batches. READ_AUDIT_ENABLED=0 is for the benchmark's with/without comparison only.
+READ_AUDIT_ENABLED = env_bool("READ_AUDIT_ENABLED", True)
+READ_AUDIT_SPOOL_DIR = Path(os.environ.get("READ_AUDIT_SPOOL_DIR") or BASE_DIR / "var" / "read-audit")
+READ_AUDIT_FSYNC = env_bool("READ_AUDIT_FSYNC", True)  # off: survives a killed worker, not a power cut
+READ_AUDIT_FLUSH_SECONDS = float(os.environ.get("READ_AUDIT_FLUSH_SECONDS") or 2)
+READ_AUDIT_BATCH = env_int("READ_AUDIT_BATCH", 500)
+READ_AUDIT_FLUSHER = env_bool("READ_AUDIT_FLUSHER", True)  # the tests ship with audit_spool.flush()
+READ_AUDIT_RETENTION_DAYS = env_int("READ_AUDIT_RETENTION_DAYS", 7 * 366)

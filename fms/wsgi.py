@@ -12,3 +12,8 @@ application = get_wsgi_application()
 from fms.ledger.signing import check_at_start  # noqa: E402 - needs the settings configured above
 
 check_at_start()
+
+# The read audit's spool: ship what stopped or killed workers left, and keep shipping.
+from fms.accounts import audit_spool  # noqa: E402
+
+audit_spool.start()

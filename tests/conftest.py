@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from fms.accounts import audit_spool
 from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
@@ -33,6 +34,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     # Production hashing is deliberately slow; tests hash dozens of demo passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def read_audit_spool(settings, tmp_path):
+    """Each test spools its read-audit rows into a folder of its own (tests ship them with flush())."""
+    settings.READ_AUDIT_SPOOL_DIR = tmp_path / "read-audit"
+    yield settings.READ_AUDIT_SPOOL_DIR
+    audit_spool.close()
 
 
 @pytest.fixture

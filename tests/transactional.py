@@ -25,6 +25,7 @@ class LedgerSafeTeardown:
                 "ledger.LogEntry:logentry_no_truncate",
                 "ledger.LogNode:lognode_no_truncate",
                 "ledger.SignedTreeHead:signedtreehead_no_truncate",
+                "accounts.ReadAudit:readaudit_no_truncate",
             ):
                 super()._fixture_teardown()
         finally:

@@ -87,3 +87,62 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# The read audit refuses UPDATE, TRUNCATE and DELETE, except a DELETE inside read_audit_prune()
+# (migration 0006_audit_read_audit): a SECURITY DEFINER function owned by the migrating role, which keeps at least
+# seven years whatever it is asked, and marks its own transaction so this trigger lets it through.
+_READ_AUDIT_GUARD_SQL = """
+IF TG_OP = 'DELETE'
+   AND current_setting('fms.read_audit_pruning', true) = 'on'
+   AND current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
+    RETURN OLD;
+END IF;
+RAISE EXCEPTION 'the read audit is append-only: % is refused (prune_read_audit deletes old rows)', TG_OP;
+"""
+
+
+class ReadAudit(models.Model):
+    """One response that carried a purchaser's data: who read what, how and when (DESIGN §3, §8).
+
+    Written through the spool of fms.accounts.audit_spool, never on the request's own round trip.
+    `entry` is made when the row is spooled, so shipping a spool file twice inserts it once.
+    `purchaser` is empty for a list that spans purchasers (a staff list with no purchaser filter).
+    Users and purchasers are referenced without a database constraint: a row is never refused
+    (and so never stuck in a spool) because of what happened to them later.
+    """
+
+    entry = models.UUIDField(unique=True, editable=False)
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", null=True, blank=True
+    )
+    via = models.CharField(max_length=40, help_text="session, session+mfa or token:<prefix>.")
+    purchaser = models.ForeignKey(
+        "reference.Purchaser", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", null=True, blank=True
+    )
+    object = models.CharField(max_length=200, help_text="The route and its identifiers, e.g. api:case-detail:JA-P-SAA.")
+    request_id = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "read audit row"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["purchaser", "at", "id"], name="readaudit_purchaser_at")]
+        triggers = [
+            pgtrigger.Trigger(
+                name="readaudit_append_only",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func=_READ_AUDIT_GUARD_SQL,
+            ),
+            pgtrigger.Trigger(
+                name="readaudit_no_truncate",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Truncate,
+                level=pgtrigger.Statement,
+                func="RAISE EXCEPTION 'the read audit is append-only: TRUNCATE is refused'; RETURN NULL;",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.user_id} {self.object}"

@@ -1,8 +1,8 @@
-"""Purchaser administration under /api/v1/ (DESIGN §5)."""
+"""Accounts routes under /api/v1/ (DESIGN §5): purchaser administration and the read audit."""
 
 from django.urls import path
 
-from fms.accounts.api import views
+from fms.accounts.api import read_audit, views
 
 urlpatterns = [
     path("purchaser-users/", views.PurchaserUserListView.as_view(), name="purchaser-user-list"),
@@ -13,4 +13,6 @@ urlpatterns = [
         name="purchaser-user-tokens",
     ),
     path("tokens/<str:prefix>/", views.TokenView.as_view(), name="token-detail"),
+    path("read-audit/", read_audit.ReadAuditView.as_view(), name="read-audit"),
+    path("read-audit.csv", read_audit.ReadAuditCSVView.as_view(), name="read-audit-csv"),
 ]

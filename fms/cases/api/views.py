@@ -1,10 +1,6 @@
 """The API of DESIGN §5. Reads start from the scoping selectors and are rendered by PostgreSQL
 (documents.py); writes validate their input, then call the services, which own every rule."""
 
-import csv
-import re
-from collections.abc import Iterable, Iterator
-
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
@@ -24,6 +20,7 @@ from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
 from fms.cases.models import Case, LineItem
 from fms.core.api.conditional import etag, expected_version, not_modified
+from fms.core.api.csv import stream_csv
 from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_body, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
@@ -84,40 +81,6 @@ def _paged(
 
 # ---- CSV ------------------------------------------------------------------------------------------
 
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV Injection"). It
-# also splits cells on `;` (locales with a decimal comma) and on tabs when it guesses the separator,
-# so a formula start right after one of those is neutralised too: "x;=cmd()" → "x;'=cmd()".
-_FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;\t])(?=[=+\-@\t\r])")
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, str):
-        return _FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
-    return str(value)  # numbers and booleans: never text a spreadsheet could run
-
-
-def _stream_csv(filename: str, header: list[str], rows: Iterable[tuple]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)  # every field quoted (DESIGN §5)
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 CASE_CSV = [
     ("case_id", "case_id"),
     ("purchaser", "purchaser_id"),
@@ -168,7 +131,7 @@ PURCHASER_LINE_CSV = [
 
 def _csv_of(queryset: QuerySet, columns: list[tuple[str, str]], order: list[str], filename: str):
     rows = queryset.order_by(*order).values_list(*(source for _, source in columns)).iterator(chunk_size=2000)
-    return _stream_csv(filename, [name for name, _ in columns], rows)
+    return stream_csv(filename, [name for name, _ in columns], rows)
 
 
 def _wants_csv(request) -> bool:
