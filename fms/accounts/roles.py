@@ -14,6 +14,13 @@ AUDITOR = "auditor"
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 
+# The groups whose members must pass a second factor at web sign-in (and superusers, see
+# fms.accounts.mfa.mfa_required). Names, not constants of this module: some of these groups are
+# defined by other parts of accounts as they land; membership of any of them requires MFA.
+MFA_REQUIRED_ROLES = frozenset(
+    {"case_officer", "reviewer", "cn_officer", "finance_officer", "client_officer", "client_admin"}
+)
+
 _READ_DOMAIN = [
     "reference.view_purchaser",
     "reference.view_implementingagency",
