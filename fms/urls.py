@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/problems/", views.problem_types, name="problem-types"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sso.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Second factors and single sign-on (fms/accounts/mfa.py, sso.py).
     path("mfa/", mfa_views.verify, name="mfa-verify"),

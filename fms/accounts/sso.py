@@ -13,7 +13,9 @@ from functools import cache
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -96,11 +98,24 @@ class SsoBackend(OIDCAuthenticationBackend):
         return user
 
 
-class SsoStartView(OIDCAuthenticationRequestView):
+class _OnlyWhenConfigured:
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+
+        def configured_view(request, *args, **kwargs):
+            if not enabled():
+                raise Http404("Single sign-on is not configured.")
+            return view(request, *args, **kwargs)
+
+        return configured_view
+
+
+class SsoStartView(_OnlyWhenConfigured, OIDCAuthenticationRequestView):
     get_settings = staticmethod(_setting)
 
 
-class SsoCallbackView(OIDCAuthenticationCallbackView):
+class SsoCallbackView(_OnlyWhenConfigured, OIDCAuthenticationCallbackView):
     get_settings = staticmethod(_setting)
 
     def login_success(self):
@@ -108,3 +123,15 @@ class SsoCallbackView(OIDCAuthenticationCallbackView):
         if settings.OIDC_TRUST_MFA and amr_is_mfa(getattr(self.request, _AMR_ATTRIBUTE, None)):
             mark_idp_mfa(self.request)
         return response
+
+
+class SignInView(auth_views.LoginView):
+    """The password form, with the single sign-on link when a provider is configured."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "sso_enabled": enabled(),
+            "sso_refused": self.request.GET.get("sso") == "refused",
+        }
