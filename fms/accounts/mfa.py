@@ -159,3 +159,16 @@ def totp_for_demo(user) -> str:
 
 def totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def second_factor_reset(user) -> int:
+    """Remove every second factor of the user (a lost phone or key): they enrol again at next sign-in.
+
+    Returns how many devices were removed. For administrators (the admin's user action).
+    """
+    removed = 0
+    with transaction.atomic():
+        for device in list(devices_for_user(user, confirmed=None)):
+            device.delete()
+            removed += 1
+    return removed

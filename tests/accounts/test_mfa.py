@@ -223,3 +223,21 @@ def test_production_pre_enrols_nobody(db):
     assert not TOTPDevice.objects.exists()
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_totp", "reviewer", stdout=StringIO())
+
+
+# ---- Administrators ------------------------------------------------------------------------------
+
+
+def test_an_administrator_resets_a_second_factor_but_never_reads_it(client, reviewer, superuser):
+    enrolled(reviewer)
+    mfa.recovery_codes_issue(reviewer)
+    client.force_login(superuser)
+    mark_session_verified(client, superuser)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+    answer = client.post(
+        "/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [reviewer.pk]}, follow=True
+    )
+    assert "Removed 2 second factor(s) of 1 user(s)." in answer.content.decode()
+    assert not mfa.is_enrolled(reviewer)
+    assert mfa.is_enrolled(superuser)
