@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp_webauthn.models import WebAuthnCredential
 
@@ -24,7 +24,7 @@ def _next(request: HttpRequest) -> str:
 
 def _with_next(name: str, request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next")
-    return reverse(name) + (f"?next={wanted}" if wanted else "")
+    return reverse(name) + (f"?{urlencode({'next': wanted})}" if wanted else "")
 
 
 def _locked_out(request: HttpRequest) -> HttpResponse:

@@ -241,3 +241,26 @@ def test_an_administrator_resets_a_second_factor_but_never_reads_it(client, revi
     assert "Removed 2 second factor(s) of 1 user(s)." in answer.content.decode()
     assert not mfa.is_enrolled(reviewer)
     assert mfa.is_enrolled(superuser)
+
+
+def test_a_new_passkey_cannot_replace_the_second_factor_it_should_pass(client, reviewer):
+    enrolled(reviewer)
+    client.force_login(reviewer)  # the password only
+    begin = client.post("/mfa/passkeys/registration/begin/", content_type="application/json")
+    assert begin.status_code == 403
+    assert "verify your identity first" in begin.json()["detail"]
+
+
+def test_a_passkey_alone_signs_nobody_in(client):
+    # Passkeys are a second factor here, never a sign-in without the password.
+    assert client.post("/mfa/passkeys/authentication/begin/", content_type="application/json").status_code in (
+        401,
+        403,
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_enrolment_keeps_where_the_user_was_going(client, reviewer):
+    client.force_login(reviewer)
+    answer = client.get("/mfa/?next=/cases/?status=review%26q=JA")
+    assert answer["Location"] == "/mfa/enrol/?next=%2Fcases%2F%3Fstatus%3Dreview%26q%3DJA"
