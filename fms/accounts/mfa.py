@@ -112,7 +112,7 @@ def verify(request: HttpRequest, code: str):
     if accepted is None:
         _refused(request, credentials)
         return None
-    login(request, accepted)
+    _passed(request, accepted)
     return accepted
 
 
@@ -129,8 +129,14 @@ def totp_confirm(request: HttpRequest, code: str) -> list[str] | None:
     if device is None:
         _refused(request, credentials)
         return None
-    login(request, device)
+    _passed(request, device)
     return recovery_codes_issue(request.user)
+
+
+def _passed(request: HttpRequest, device) -> None:
+    # The session now carries more trust: a new session key, as at sign-in, so an id seen before is worthless.
+    request.session.cycle_key()
+    login(request, device)
 
 
 def recovery_codes_issue(user) -> list[str]:

@@ -264,3 +264,12 @@ def test_enrolment_keeps_where_the_user_was_going(client, reviewer):
     client.force_login(reviewer)
     answer = client.get("/mfa/?next=/cases/?status=review%26q=JA")
     assert answer["Location"] == "/mfa/enrol/?next=%2Fcases%2F%3Fstatus%3Dreview%26q%3DJA"
+
+
+def test_passing_the_second_factor_gives_a_new_session_key(client, reviewer):
+    device = enrolled(reviewer)
+    client.force_login(reviewer)
+    before = client.session.session_key
+    assert client.post("/mfa/", {"code": next_code(device)}).status_code == 302
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
