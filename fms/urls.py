@@ -33,6 +33,7 @@ urlpatterns = [
     path("mfa/enrol/", mfa_views.enrol, name="mfa-enrol"),
     path("mfa/security/", mfa_views.security, name="mfa-security"),
     path("mfa/recovery-codes/", mfa_views.recovery_codes, name="mfa-recovery-codes"),
+    path("mfa/passkeys/authentication/complete/", mfa_views.PasskeyVerified.as_view()),
     path("mfa/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("oidc/start/", sso.SsoStartView.as_view(), name="sso-start"),
     path("oidc/callback/", sso.SsoCallbackView.as_view(), name="sso-callback"),

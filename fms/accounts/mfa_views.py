@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView
 
 from fms.accounts import mfa
 
@@ -109,3 +110,11 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("mfa-verify", request))
     codes = mfa.recovery_codes_issue(request.user)
     return render(request, "mfa/recovery_codes.html", {"codes": codes, "next": _next(request)})
+
+
+class PasskeyVerified(CompleteCredentialAuthenticationView):
+    """django-otp-webauthn's passkey check, plus a new session key as for every second factor (mfa._passed)."""
+
+    def complete_auth(self, device):
+        self.request.session.cycle_key()
+        return super().complete_auth(device)
