@@ -49,7 +49,7 @@ def is_mfa_session(request: HttpRequest) -> bool:
     verified = getattr(user, "is_verified", None)  # installed by django_otp's OTPMiddleware
     if verified is not None and verified():
         return True
-    return request.session.get(IDP_MFA_SESSION_KEY) == user.pk
+    return getattr(request, "session", {}).get(IDP_MFA_SESSION_KEY) == user.pk
 
 
 def mark_idp_mfa(request: HttpRequest) -> None:
