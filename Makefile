@@ -35,7 +35,8 @@ run: venv
 		$(PY) manage.py grant_app_role $(APP_ROLE) --create && \
 		DATABASE_ROLE=$(APP_ROLE) $(PY) manage.py load_demo && \
 		DATABASE_ROLE=$(APP_ROLE) $(PY) manage.py ledger_checkpoint && \
-		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (sign in at /login/; admin: /admin/, API docs: /api/docs/; Ctrl-C or SIGTERM stops it and the embedded database)" && echo && \
+		echo && echo "FMS Records: http://127.0.0.1:$(PORT)/  (sign in at /login/; admin: /admin/, API docs: /api/docs/; Ctrl-C or SIGTERM stops it and the embedded database)" && \
+		echo "Staff and admin: second factor = the secret above in an app, or: make manage ARGS=\"demo_totp officer\"" && echo && \
 		exec env DATABASE_ROLE=$(APP_ROLE) $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 lint: venv

@@ -73,6 +73,11 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "axes",
+    # Second factors (fms/accounts/mfa.py): TOTP apps, recovery codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "fms.core",
     "fms.reference",
     "fms.accounts",
@@ -95,9 +100,11 @@ MIDDLEWARE = [
     "fms.core.api.query.QueryParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "fms.accounts.signin.SignInMiddleware",
     # Inside the sign-in context (for `via`): records responses that carry purchaser data.
     "fms.accounts.read_audit.ReadAuditMiddleware",
+    "fms.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "fms.core.request_id.HistoryMiddleware",
     "fms.core.idempotency.IdempotencyMiddleware",
@@ -391,3 +398,28 @@ READ_AUDIT_FLUSH_SECONDS = float(os.environ.get("READ_AUDIT_FLUSH_SECONDS") or 2
 READ_AUDIT_BATCH = env_int("READ_AUDIT_BATCH", 500)
 READ_AUDIT_FLUSHER = env_bool("READ_AUDIT_FLUSHER", True)  # the tests ship with audit_spool.flush()
 READ_AUDIT_RETENTION_DAYS = env_int("READ_AUDIT_RETENTION_DAYS", 7 * 366)
+# ---- Second factors (fms/accounts/mfa.py) and single sign-on (fms/accounts/sso.py) -----------------
+OTP_TOTP_ISSUER = "FMS Records"
+# Passkeys belong to a domain (the relying party): WEBAUTHN_RP_ID, e.g. fms.example.gov; the pages'
+# origins must be listed in WEBAUTHN_ORIGINS. Passkeys are a second factor here, never a sign-in alone.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "FMS Records"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+# OpenID Connect sign-in, on when OIDC_ISSUER is set: it signs in existing users only (matched by
+# the OIDC_USERNAME_CLAIM claim to the user name) and never creates one. With OIDC_TRUST_MFA=1 an
+# `amr` claim naming a second factor counts as our MFA.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_TRUST_MFA = env_bool("OIDC_TRUST_MFA", False)
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=refused"
+if OIDC_ISSUER:
+    AUTHENTICATION_BACKENDS.append("fms.accounts.sso.SsoBackend")

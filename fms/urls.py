@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from fms.accounts import mfa_views, sso
 from fms.core import health, views
 
 admin.site.site_header = "FMS Records"
@@ -26,9 +27,18 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/problems/", views.problem_types, name="problem-types"),
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sso.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("fms.accounts.urls")),
+    # Second factors and single sign-on (fms/accounts/mfa.py, sso.py).
+    path("mfa/", mfa_views.verify, name="mfa-verify"),
+    path("mfa/enrol/", mfa_views.enrol, name="mfa-enrol"),
+    path("mfa/security/", mfa_views.security, name="mfa-security"),
+    path("mfa/recovery-codes/", mfa_views.recovery_codes, name="mfa-recovery-codes"),
+    path("mfa/passkeys/authentication/complete/", mfa_views.PasskeyVerified.as_view()),
+    path("mfa/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("oidc/start/", sso.SsoStartView.as_view(), name="sso-start"),
+    path("oidc/callback/", sso.SsoCallbackView.as_view(), name="sso-callback"),
     path("", include("fms.documents.urls")),
     path("", include("fms.cases.urls")),
 ]

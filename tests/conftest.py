@@ -10,6 +10,7 @@ from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
 from fms.ledger.signing import signer_created_when_missing
+from tests import mfa as test_mfa
 from tests.database import APP_ROLE, connect_as_app_role
 from tests.factories import UserFactory
 
@@ -28,6 +29,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     connect_as_app_role(True)
     yield
     connect_as_app_role(False)  # the superuser drops the test database
+
+
+@pytest.fixture(autouse=True)
+def signed_in_with_second_factor(request):
+    """Test-client sign-ins pass the second factor too, except in tests marked `real_mfa` (tests/mfa.py)."""
+    if request.node.get_closest_marker("real_mfa"):
+        yield
+        return
+    test_mfa.install()
+    yield
+    test_mfa.uninstall()
 
 
 @pytest.fixture(autouse=True)

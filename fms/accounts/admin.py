@@ -3,7 +3,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fms.accounts.mfa import second_factor_reset
 from fms.accounts.models import ApiToken, User
 from fms.accounts.services import token_issue, token_revoke
 from fms.core.admin import refusals_as_messages
@@ -23,8 +26,15 @@ class UserAdmin(DjangoUserAdmin):
         ("FMS", {"fields": ("purchaser",)}),
     )
 
+    actions = ("reset_second_factor",)
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.action(description="Reset the second factor (they enrol again at next sign-in)")
+    def reset_second_factor(self, request, queryset):
+        removed = sum(second_factor_reset(user) for user in queryset)
+        messages.success(request, f"Removed {removed} second factor(s) of {queryset.count()} user(s).")
 
     @admin.display(description="roles")
     def roles(self, obj):
@@ -120,3 +130,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
             token_revoke(actor=request.user, token=token)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
         return None
+
+
+# App secrets and recovery codes are the users' own: operators never read them (the admin would show
+# them); they reset a user's second factor with the user action above instead.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)

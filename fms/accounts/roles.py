@@ -18,6 +18,13 @@ CLIENT_ROLES = (CLIENT, CLIENT_OFFICER, CLIENT_ADMIN)
 # The roles a purchaser's administrator may give its own people (never its own: DESIGN §2, §5).
 ROLES_A_CLIENT_ADMIN_GRANTS = (CLIENT, CLIENT_OFFICER)
 
+# The groups whose members must pass a second factor at web sign-in (and superusers, see
+# fms.accounts.mfa.mfa_required). Names, not constants of this module: some of these groups are
+# defined by other parts of accounts as they land; membership of any of them requires MFA.
+MFA_REQUIRED_ROLES = frozenset(
+    {"case_officer", "reviewer", "cn_officer", "finance_officer", "client_officer", "client_admin"}
+)
+
 _READ_DOMAIN = [
     "reference.view_purchaser",
     "reference.view_implementingagency",

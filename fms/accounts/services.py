@@ -11,8 +11,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fms.accounts import selectors
+from fms.accounts.mfa import mfa_required
 from fms.accounts.models import ApiToken, User
 from fms.accounts.roles import CLIENT
+from fms.accounts.signin import COMMAND, SESSION_MFA, current_via
 from fms.core.errors import NotAllowed, ValidationFailed
 
 SECRET_PREFIX = "fms_"
@@ -40,7 +42,8 @@ def token_issue(
 
     `actor` None means an operator at the command line. Only administrators create tokens for
     someone else, and only for client and system accounts (not staff); a purchaser's own
-    administrator, for its purchaser's client users (DESIGN §5). A client's token is bound
+    administrator, for its purchaser's client users (DESIGN §5). Users whose role needs MFA create
+    their own tokens only from a session that passed the second factor. A client's token is bound
     to the client's purchaser and is read-only. The token records who issued it.
     """
     if actor is not None and actor.pk != user.pk and not actor.is_superuser and not selectors.administers(actor, user):
@@ -51,6 +54,15 @@ def token_issue(
             f"{user.username} is a staff user: only they can create their own tokens. "
             "Administrators issue tokens for client and system accounts only."
         )
+    if (
+        actor is not None
+        and actor.pk == user.pk
+        and current_via() not in (SESSION_MFA, COMMAND)
+        and mfa_required(actor)
+    ):
+        # A token outlives the session and skips the second factor: in a request, only a session that
+        # passed it issues one (outside a request, `command`, is an operator's shell).
+        raise NotAllowed("Sign in with your second factor before you create an API token for yourself.")
     if not user.is_active:
         raise ValidationFailed({"user": [f"{user.username} is not active."]})
     max_days = settings.TOKEN_MAX_DAYS

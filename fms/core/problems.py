@@ -57,6 +57,10 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "Open an amendment to add lines or raise quantities.",
     ),
     "domain-error": ("The request was refused", "Read `detail`."),
+    "mfa-required": (
+        "A second factor is required",
+        "Sign in on the web and pass your second factor (/mfa/), or use an API token.",
+    ),
 }
 
 

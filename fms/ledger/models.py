@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from fms.accounts.signin import VIA_PATTERN
+
 # Events that record a line's content (its digest) and events that decide on that content. The
 # ledger refuses a decision by anyone who recorded content since the line's last decision.
 CONTENT_ACTIONS = ("add", "edit")
@@ -64,6 +66,9 @@ class ApprovalEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(hash_version__in=HASH_VERSIONS), name="approvalevent_hash_version_known"
             ),
+            # How the actor signed in is one of the known forms (accounts/signin.py); '' on rows
+            # written before `via` was kept.
+            models.CheckConstraint(condition=Q(via="") | Q(via__regex=VIA_PATTERN), name="approvalevent_via_known"),
             models.CheckConstraint(
                 condition=Q(content_digest__regex=r"^[0-9a-f]{64}$")
                 & Q(prev_hash__regex=r"^[0-9a-f]{64}$")

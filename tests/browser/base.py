@@ -83,11 +83,30 @@ class BrowserTestCase(LiveServerTestCase):
         self.page.goto(self.live_server_url + path)
 
     def sign_in(self, username: str, password: str | None = None) -> None:
+        """The password, then the second factor where the role needs one (enrolling an app the first time)."""
         self.go("/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password or f"{username}{self.password_suffix}")
         self.page.click("form.stacked button[type=submit]")
+        self.page.wait_for_load_state()
+        if "/mfa/" in self.page.url:
+            self.pass_second_factor(username)
         self.page.wait_for_url(self.live_server_url + "/")
+
+    def pass_second_factor(self, username: str) -> None:
+        """On /mfa/enrol/: set up an app from the key shown and continue; on /mfa/: the app's code."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from tests.mfa import next_code
+
+        enrolling = "/mfa/enrol/" in self.page.url
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=not enrolling).order_by("pk").first()
+        if enrolling:
+            assert self.page.inner_text("#totp-secret").strip()
+        self.page.fill("#id_code", next_code(device))
+        self.page.click("form.stacked button[type=submit]")
+        if enrolling:
+            self.page.click("text=Continue")
 
     def sign_out(self) -> None:
         if not self.page.is_visible("text=Sign out"):

@@ -41,12 +41,28 @@ def test_a_decision_made_with_a_token_records_the_tokens_prefix(submitted, revie
     assert verify_ledger([submitted.case_id]).ok
 
 
-def test_a_decision_made_in_a_session_records_session(submitted, reviewer):
+def test_a_decision_made_in_a_session_records_session_mfa(submitted, reviewer):
     client = APIClient()
-    client.force_login(reviewer)
+    client.force_login(reviewer)  # with the second factor (tests/mfa.py): a reviewer needs one
     answer = client.post(approve_url(submitted), {}, format="json", HTTP_IF_MATCH=f'"{submitted.version}"')
     assert answer.status_code == 200, answer.content
-    assert ApprovalEvent.objects.get(line_item=submitted, action="approve").via == "session"
+    assert ApprovalEvent.objects.get(line_item=submitted, action="approve").via == "session+mfa"
+    assert verify_ledger([submitted.case_id]).ok
+
+
+def test_the_ledger_refuses_an_unknown_via(submitted):
+    # The ledger's constraint knows every form of `via` (accounts/signin.py) and nothing else.
+    from django.db import IntegrityError, connection, transaction
+
+    with (
+        pytest.raises(IntegrityError, match="approvalevent_via_known"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "SELECT ledger_append(%s, %s, 'submit', 'draft', 'submitted', %s, '', %s, 'session+sms')",
+            [submitted.case_id, submitted.pk, submitted.created_by_id, "0" * 64],
+        )
 
 
 def test_an_event_written_outside_a_request_records_command(submitted):

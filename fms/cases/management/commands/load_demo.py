@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from fms.accounts import mfa
+from fms.accounts.models import User
 from fms.cases.demo import DEMO_USERS, demo_password, load_demo
 
 
@@ -26,3 +28,19 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (development only):")
         for username, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {demo_password(username)}")
+        if settings.DEBUG:
+            self._second_factors()
+
+    def _second_factors(self):
+        """With DEBUG on only: the demo users whose role needs MFA get an authenticator secret, printed."""
+        users = [
+            user for user in User.objects.filter(username__in=[u for u, *_ in DEMO_USERS]) if mfa.mfa_required(user)
+        ]
+        if not users:
+            return
+        self.stdout.write(
+            "\nSecond factor (development only): add a secret to an authenticator app, or print the current "
+            "code with `manage.py demo_totp USER`:"
+        )
+        for user in sorted(users, key=lambda user: user.username):
+            self.stdout.write(f"  {user.username:<10} {mfa.totp_for_demo(user)}")
