@@ -42,15 +42,16 @@ def test_a_token_read_of_a_case_leaves_one_row_naming_who_how_whose_what_and_the
     assert row.request_id == "audit-test-0001"
 
 
-def test_a_signed_in_page_read_is_recorded_with_via_session(demo, client):
+def test_a_signed_in_page_read_is_recorded_with_how_the_user_signed_in(demo, client):
     client.force_login(User.objects.get(username="officer"))
     case = Case.objects.filter(purchaser_id="KS").first()
     assert client.get(f"/cases/{case.case_id}/").status_code == 200
     assert client.get(f"/cases/{case.case_id}/print/").status_code == 200
     rows = shipped()
     assert [(r.object, r.via, r.purchaser_id) for r in rows] == [
-        (f"case-detail:{case.case_id}", "session", "KS"),
-        (f"case-print:{case.case_id}", "session", "KS"),
+        # an officer's session has passed the second factor (MFA is required for the role)
+        (f"case-detail:{case.case_id}", "session+mfa", "KS"),
+        (f"case-print:{case.case_id}", "session+mfa", "KS"),
     ]
 
 
