@@ -394,7 +394,9 @@ def document_issue(*, actor: User, case: Case, label: str, **entered) -> LoaDocu
         if problem:
             raise ModificationChangesScope(f"Cannot issue {label} of {case.case_id}: {problem}.")
         _set_entered(document, entered)
-        _freeze(document, case, dated_on=washington_today(), expires_on=None, payment_schedule=None)
+        today = washington_today()
+        _freeze(document, case, dated_on=today, expires_on=None, payment_schedule=None)
+        _check_notification(case, document, today)  # an issued modification counts against the room too
         document.status = DocumentStatus.ISSUED
         document.save()
         case_services.case_set_open_document(actor=actor, case=case, label="")

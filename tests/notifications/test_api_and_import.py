@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from fms.notifications import importing
 from fms.notifications.models import CongressionalNotification
 from tests.conftest import bearer
 
@@ -143,3 +144,29 @@ def test_the_command_imports_files_and_refuses_garbage(cn_officer, tmp_path):
     garbage.write_text("nothing here")
     with pytest.raises(CommandError, match="Looked for"):
         call_command("import_notifications", str(garbage), "--user", "cn_officer", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Government of Japan", "JA"),
+        ("Kingdom of Saudi Arabia", "SR"),
+        ("Government of the Republic of Korea", "KS"),
+        ("Government of South Korea", "KS"),
+        ("State of Qatar", "QA"),
+        ("Government of Finland", "FI"),
+        ("NATO Support and Procurement Agency", "NS"),
+        ("Government of Atlantis", None),
+    ],
+)
+def test_purchasers_are_found_by_their_name_and_common_variants(name, code):
+    found = importing.purchaser_named(name)
+    assert (found.code if found else None) == code
+
+
+def test_a_purchaser_not_in_the_table_is_a_400_naming_it(cn):
+    atlantis = text("cr_36b1_japan_19-54.txt").replace("Government of Japan", "Government of Atlantis")
+    response = cn[0].post(IMPORT, {"text": atlantis}, format="json")
+    assert response.status_code == 400
+    assert "Atlantis" in response.json()["errors"]["purchaser"][0]
+    assert CongressionalNotification.objects.count() == 0

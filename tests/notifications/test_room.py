@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseStatus
 from fms.documents import services as document_services
@@ -15,7 +16,7 @@ from fms.documents.choices import DocumentStatus
 from fms.notifications import services
 from fms.notifications.errors import NotificationNotCleared, RoomExceeded
 from fms.reference.models import Purchaser
-from tests.factories import line_data, lines_of, make_case, walk_to
+from tests.factories import UserFactory, line_data, lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")
@@ -118,3 +119,22 @@ def test_mde_room_is_checked_when_the_mde_value_is_known(officer, reviewer, cn_o
                           non_mde_value=Decimal("4000.01"))  # fmt: skip
     with pytest.raises(RoomExceeded, match=r"MDE value \$1,000.00 exceeds the \$999.99"):
         offer(officer, linked(officer, case, notification))
+
+
+def test_an_issued_modification_counts_against_the_room_too(officer, reviewer, cn_officer):
+    signatory = UserFactory(username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False)
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    notification = notify(cn_officer, status="draft", total_value=Decimal("10000.00"))
+    basic = offer(officer, linked(officer, case, notification))
+    document_services.document_accept(
+        actor=signatory, document=basic, content_hash=basic.content_hash, signatory_name="T", signatory_title="D"
+    )
+    case = case_services.case_transition(actor=officer, case=case, action="implement")
+    services.notification_update(actor=cn_officer, notification=notification, total_value=basic.total_estimated_cost)
+    document_services.document_open(actor=officer, case=case, kind="modification", reason="Price update")
+    line = case_services.line_item_update(actor=officer, line=lines_of(case)[0], unit_cost=Decimal("1000.01"))
+    case_services.line_item_approve(actor=reviewer, line=case_services.line_item_submit(actor=officer, line=line))
+
+    with pytest.raises(RoomExceeded, match="exceeds the"):
+        document_services.document_issue(actor=officer, case=case, label="M01", transportation=ZERO)
+    assert case.documents.get(label="M01").status == DocumentStatus.DRAFT
