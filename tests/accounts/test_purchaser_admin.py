@@ -226,3 +226,13 @@ def test_the_page_is_a_403_for_other_purchaser_users(client, people, role):
     client.force_login(people["japan"][role])
     assert client.get("/purchaser-users/").status_code == 403
     assert Group.objects.filter(name=CLIENT_ADMIN).exists()
+
+
+def test_anyone_revokes_their_own_token_by_its_prefix(people):
+    token, secret = token_issue(actor=people["officer"], user=people["officer"], days=5)
+    reader = APIClient()
+    reader.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert reader.delete(f"/api/v1/tokens/{token.prefix}/").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert reader.get("/api/v1/cases/").status_code == 401

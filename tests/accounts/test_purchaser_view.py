@@ -225,3 +225,19 @@ def test_the_csv_with_lines_holds_the_shown_documents_lines(world):
     plain = list(csv.reader(io.StringIO(b"".join(client.get("/api/v1/cases.csv").streaming_content).decode())))
     assert [row[0] for row in plain[1:]] == [world.offered.case_id]
     assert "total_value" not in plain[0]
+
+
+def test_a_purchasers_answers_hold_every_field_the_schema_requires(world):
+    client = signed_in(world.users["client"])
+    components = yaml.safe_load(client.get(reverse("schema")).content)["components"]["schemas"]
+
+    def required(name: str) -> set[str]:
+        return set(components[name]["required"])
+
+    case = client.get(f"/api/v1/cases/{world.offered.case_id}/").json()
+    assert required("CaseWithLines") <= set(case)
+    assert all(required("LineItem") <= set(line) for line in case["lines"])
+    events = client.get(f"/api/v1/cases/{world.offered.case_id}/events/").json()["results"]
+    assert all(required("ApprovalEvent") <= set(event) for event in events)
+    id_types = {choice["type"] for choice in components["ApprovalEvent"]["properties"]["id"]["oneOf"]}
+    assert id_types == {"integer", "string"}

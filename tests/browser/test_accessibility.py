@@ -8,17 +8,26 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import override_settings
 
+from fms.accounts.models import User
+from fms.cases.choices import CaseStatus
 from fms.cases.demo import demo_password
 from fms.cases.models import Case
 from tests.browser.base import ARTIFACTS, DESKTOP, PHONE, PHONE_CHECKS, BrowserTestCase
+from tests.factories import walk_to
 
-ROLES = ("officer", "reviewer", "auditor", "client_ja", "admin")
+ROLES = ("officer", "reviewer", "auditor", "client_ja", "admin_ja", "admin")
+PURCHASER_ROLES = ("client_ja", "admin_ja")
 BLOCKING = ("serious", "critical")
 
 
-def pages_for(role: str, staff_case: str, line_case: str, line_number: str) -> list[str]:
-    pages = ["/", "/inbox/", "/cases/", "/cases/?status=nonsense", "/cases/JA-P-SAA/", "/cases/JA-P-SAA/print/"]
-    pages.append("/cases/JA-P-SAA/lines/001/")
+def pages_for(role: str, staff_case: str, line_case: str, line_number: str, offered_case: str) -> list[str]:
+    # A purchaser's users see a case once offered, and never its working lines (DESIGN §8).
+    shown = offered_case if role in PURCHASER_ROLES else "JA-P-SAA"
+    pages = ["/", "/inbox/", "/cases/", "/cases/?status=nonsense", f"/cases/{shown}/", f"/cases/{shown}/print/"]
+    if role in PURCHASER_ROLES:
+        pages += ["/purchaser-users/"] if role == "admin_ja" else []
+    else:
+        pages.append("/cases/JA-P-SAA/lines/001/")
     if role in ("officer", "admin"):
         pages += [
             "/cases/new/",
@@ -47,6 +56,8 @@ class AccessibilityTest(BrowserTestCase):
 
         axe = Axe()
         in_development = Case.objects.filter(status="development").exclude(case_id="JA-P-SAA").first()
+        staff = {name: User.objects.get(username=name) for name in ("officer", "reviewer")}
+        offered = walk_to(CaseStatus.OFFERED, **staff)
         submitted = (
             Case.objects.get(case_id="KS-D-QAB").lines.filter(review_status="submitted").order_by("line_number").first()
         )
@@ -55,7 +66,7 @@ class AccessibilityTest(BrowserTestCase):
         self._check(axe, "anonymous /login/", report, blocking)
         for role in ROLES:
             self.sign_in(role, demo_password(role))
-            for path in pages_for(role, in_development.case_id, "KS-D-QAB", submitted.line_number):
+            for path in pages_for(role, in_development.case_id, "KS-D-QAB", submitted.line_number, offered.case_id):
                 self.go(path)
                 self._check(axe, f"{role} {path}", report, blocking)
                 self.page.set_viewport_size(PHONE)

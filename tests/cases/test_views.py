@@ -11,7 +11,7 @@ from fms.cases import selectors, services
 from fms.cases.choices import CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
-from tests.factories import UserFactory, line_data, lines_of, make_case
+from tests.factories import UserFactory, line_data, lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,12 @@ def page(client, name: str, *args, **query):
     ],
 )
 def test_every_page_renders_for_every_role(client, demo, role, name, args):
+    if role == "client_ja" and args:  # a purchaser sees a case once offered, never its working lines (DESIGN §8)
+        args = [offered_japanese_case().case_id, *args[1:]]
     response = page(as_user(client, role), name, *args)
+    if role == "client_ja" and name == "line-detail":
+        assert response.status_code == 404
+        return
     assert response.status_code == 200
     html = response.content.decode()
     # A strict CSP blocks inline code: the pages have none.
@@ -74,13 +79,19 @@ def test_a_client_gets_404_for_another_purchasers_case(client, demo, name, args)
     assert b"F-15K" not in response.content
 
 
+def offered_japanese_case():
+    staff = {name: User.objects.get(username=name) for name in ("officer", "reviewer")}
+    return walk_to(CaseStatus.OFFERED, **staff)
+
+
 def test_a_client_sees_only_its_purchaser_and_no_buttons(client, demo):
+    offered = offered_japanese_case()
     client = as_user(client, "client_ja")
     listing = page(client, "case-list").content.decode()
-    assert "JA-P-SAA" in listing
+    assert offered.case_id in listing
     assert "KS-D-QAB" not in listing
     assert "New case" not in listing
-    detail = page(client, "case-detail", "JA-P-SAA").content.decode()
+    detail = page(client, "case-detail", offered.case_id).content.decode()
     assert "Next steps" not in detail
     assert 'name="action"' not in detail
     assert "Field history" not in detail

@@ -29,8 +29,10 @@ class PurchaserUserPageSerializer(serializers.Serializer):
     """The one page shape of every list (fms.core.api.pagination.page_body)."""
 
     results = PurchaserUserSerializer(many=True)
-    next = serializers.CharField(allow_null=True)
-    next_url = serializers.CharField(allow_null=True)
+    next = serializers.CharField(allow_null=True, help_text="Pass as ?cursor= for the next page; null at the end.")
+    next_url = serializers.URLField(allow_null=True, help_text="This request with that parameter set.")
+    previous = serializers.CharField(allow_null=True, help_text="Pass as ?cursor= for the page before.")
+    previous_url = serializers.URLField(allow_null=True)
 
 
 class PurchaserUserCreateSerializer(serializers.Serializer):

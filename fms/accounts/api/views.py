@@ -11,11 +11,14 @@ from rest_framework.views import APIView
 from fms.accounts import purchaser_admin, selectors
 from fms.accounts.api import serializers as s
 from fms.accounts.models import ApiToken, User
-from fms.core.api.pagination import page_body
+from fms.core.api.pagination import KeysetPage, Ordering, page_body
 from fms.core.api.renderers import JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY
 from fms.core.errors import NotAllowed, ValidationFailed
 
+USER_ORDERINGS = {"username": Ordering(("username",))}
+CURSOR = OpenApiParameter("cursor", str, description="The `next` or `previous` value of a page; omit for the first.")
+PAGE_SIZE = OpenApiParameter("page_size", int, description="1 to 500 (anything else is a 400); default 50.")
 USERNAME = OpenApiParameter("username", str, OpenApiParameter.PATH, description="A user of your purchaser.")
 PREFIX = OpenApiParameter("prefix", str, OpenApiParameter.PATH, description="The token's prefix, e.g. fms_Ab3dEf9h.")
 
@@ -66,14 +69,18 @@ class AdministrationView(APIView):
 
 class PurchaserUserListView(AdministrationView):
     @extend_schema(
+        parameters=[CURSOR, PAGE_SIZE],
         responses={200: s.PurchaserUserPageSerializer},
         summary="Your purchaser's client users",
         operation_id="purchaser_users_list",
     )
     def get(self, request):
+        page = KeysetPage.from_request(request, USER_ORDERINGS, "username")  # bad paging is a 400 for anyone
         users = selectors.administered_users(self.administrator()).prefetch_related("groups", "api_tokens")
-        body = [dumps(user_document(user)) for user in users.order_by("username")]
-        return HttpResponse(page_body(request, body, None, None), content_type="application/json")
+        rows = [(user, user.username) for user in page.apply(users)]
+        rows, next_cursor, previous_cursor = page.finish(rows, key=lambda row: [row[1]])
+        body = [dumps(user_document(user)) for user, _ in rows]
+        return HttpResponse(page_body(request, body, next_cursor, previous_cursor), content_type="application/json")
 
     @extend_schema(
         request=s.PurchaserUserCreateSerializer,

@@ -200,8 +200,27 @@ def money(**kwargs) -> serializers.CharField:
     return MoneyText(help_text='US dollars as a string, e.g. "133300000.00".', **kwargs)
 
 
+STAFF_ONLY = "Not in a purchaser's answers (DESIGN §8, docs/api.md §9)."
+
+
+def staff_only(field: serializers.Field) -> serializers.Field:
+    """A field a purchaser's users are not given: documented, but not required in the schema.
+
+    Set in the constructor's arguments too: a serializer deep-copies its fields by constructing them again.
+    """
+    help_text = f"{field.help_text} {STAFF_ONLY}" if field.help_text else STAFF_ONLY
+    field._kwargs.update(required=False, help_text=help_text)
+    field.required, field.help_text = False, help_text
+    return field
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^[A-Za-z0-9_-]{22}$"}]})
+class EventIdField(serializers.Field):
+    """An event's id: the global number for staff; for a purchaser's users an opaque id of their own."""
+
+
 class LineItemSerializer(serializers.Serializer):
-    case = serializers.CharField()
+    case = staff_only(serializers.CharField())
     line_number = serializers.CharField()
     category = serializers.ChoiceField(choices=LineCategory.choices)
     description = serializers.CharField()
@@ -219,11 +238,11 @@ class LineItemSerializer(serializers.Serializer):
     months_of_service = serializers.IntegerField(allow_null=True)
     delivery_from_months = serializers.IntegerField(allow_null=True)
     delivery_to_months = serializers.IntegerField(allow_null=True)
-    review_status = serializers.ChoiceField(choices=LineStatus.choices)
-    created_by = serializers.CharField()
-    updated_by = serializers.CharField()
-    updated_at = serializers.DateTimeField()
-    version = serializers.IntegerField()
+    review_status = staff_only(serializers.ChoiceField(choices=LineStatus.choices))
+    created_by = staff_only(serializers.CharField())
+    updated_by = staff_only(serializers.CharField())
+    updated_at = staff_only(serializers.DateTimeField())
+    version = staff_only(serializers.IntegerField())
 
     class Meta:
         ref_name = "LineItem"
@@ -235,18 +254,18 @@ class CaseSerializer(serializers.Serializer):
     implementing_agency = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
-    notes = serializers.CharField(allow_blank=True)
+    notes = staff_only(serializers.CharField(allow_blank=True))
     status = serializers.ChoiceField(choices=CaseStatus.choices)
     lor_date = serializers.DateField(allow_null=True)
     lor_received_on = serializers.DateField(allow_null=True)
     offer_expires_on = serializers.DateField(allow_null=True)
     notification = serializers.CharField(allow_null=True, help_text="Transmittal number; null if none or unknown.")
-    notification_id = serializers.IntegerField(allow_null=True)
-    total_value = money()
-    mde_value = money()
-    design_construction_value = money()
-    notification_required = serializers.BooleanField(help_text="Meets an AECA 36(b) threshold.")
-    created_by = serializers.CharField()
+    notification_id = staff_only(serializers.IntegerField(allow_null=True))
+    total_value = staff_only(money())
+    mde_value = staff_only(money())
+    design_construction_value = staff_only(money())
+    notification_required = staff_only(serializers.BooleanField(help_text="Meets an AECA 36(b) threshold."))
+    created_by = staff_only(serializers.CharField())
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     version = serializers.IntegerField()
@@ -270,27 +289,33 @@ class CaseListItemSerializer(CaseSerializer):
 
 
 class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = EventIdField()
     case = serializers.CharField()
-    line_number = serializers.CharField(allow_null=True)
-    seq = serializers.IntegerField()
+    line_number = staff_only(serializers.CharField(allow_null=True))
+    seq = staff_only(serializers.IntegerField())
     action = serializers.ChoiceField(choices=event_actions())
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField()
     actor = serializers.CharField()
     actor_name = serializers.CharField()
-    comment = serializers.CharField(allow_blank=True)
+    comment = staff_only(serializers.CharField(allow_blank=True))
     occurred_at = serializers.DateTimeField()
-    content_digest = serializers.CharField()
-    prev_hash = serializers.CharField()
+    content_digest = staff_only(serializers.CharField())
+    prev_hash = staff_only(serializers.CharField())
     hash = serializers.CharField()
-    hash_version = serializers.IntegerField(help_text="1: the hash covers no `via`; 2: it covers `via` too.")
-    via = serializers.CharField(
-        allow_blank=True,
-        help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
+    hash_version = staff_only(
+        serializers.IntegerField(help_text="1: the hash covers no `via`; 2: it covers `via` too.")
     )
-    log_index = serializers.IntegerField(
-        allow_null=True, help_text="Position in the transparency log (from 0); null until the next checkpoint."
+    via = staff_only(
+        serializers.CharField(
+            allow_blank=True,
+            help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
+        )
+    )
+    log_index = staff_only(
+        serializers.IntegerField(
+            allow_null=True, help_text="Position in the transparency log (from 0); null until the next checkpoint."
+        )
     )
 
     class Meta:

@@ -50,6 +50,7 @@ class LedgerView(APIView):
 
     renderer_classes = [JSONRenderer]
     purchasers_may_read = False
+    problem_codes: tuple[str, ...] = ("404",)  # a purchaser's user
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -60,6 +61,7 @@ class LedgerView(APIView):
 
 class PublicKeyView(LedgerView):
     purchasers_may_read = True
+    problem_codes = ()
 
     @extend_schema(responses={200: s.PublicKeySerializer}, summary="The key that signs the log's tree heads")
     def get(self, request):

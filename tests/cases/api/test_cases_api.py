@@ -24,7 +24,7 @@ CASE_FIELDS = {
 
 
 def test_the_japan_case_to_the_cent(api):
-    response = api("client_ja").get("/api/v1/cases/JA-P-SAA/")
+    response = api("auditor").get("/api/v1/cases/JA-P-SAA/")  # the staff view (a purchaser's: tests/accounts)
     assert response.status_code == 200
     case = response.json()
     assert set(case) == CASE_FIELDS | {"lines"}

@@ -111,7 +111,7 @@ def test_reference_lists_and_the_feed_have_the_same_page(generated, demo):
 def test_a_detail_its_etag_and_if_none_match(generated, demo):
     package, _ = generated
     retrieve = operation("cases.cases_retrieve")
-    client = client_for(package, "client_ja")
+    client = client_for(package, "auditor")  # the staff view: a purchaser's leaves out working figures (§8)
     response = retrieve.sync_detailed("JA-P-SAA", client=client)
     assert response.status_code == 200
     case = response.parsed
@@ -120,7 +120,7 @@ def test_a_detail_its_etag_and_if_none_match(generated, demo):
     etag = response.headers["ETag"]
     assert etag == f'"{case.version}"'
     assert retrieve.sync_detailed("JA-P-SAA", client=client, if_none_match=etag).status_code == 304
-    hidden = retrieve.sync_detailed("KS-D-QAB", client=client)
+    hidden = retrieve.sync_detailed("KS-D-QAB", client=client_for(package, "client_ja"))
     assert hidden.status_code == 404
     assert hidden.parsed.type_ == "/api/problems/#not-found"
 

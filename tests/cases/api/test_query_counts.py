@@ -47,7 +47,10 @@ def busy_case(api, officer):
     ],
 )
 def test_list_queries_do_not_grow_with_the_page(api, busy_case, url):
-    client = api("auditor" if "purchasers" in url or "agencies" in url else "client_ja")
+    # A purchaser reads no working lines, and no event of a case not offered (DESIGN §8): the auditor counts those.
+    staff_only = ("purchasers", "agencies", "/lines/", "/events/")
+    reader = "auditor" if any(part in url for part in staff_only) else "client_ja"
+    client = api(reader)
     url = url.format(case_id=busy_case.case_id)
     separator = "&" if "?" in url else "?"
     client.get(url)  # the token's first use is recorded once
@@ -57,14 +60,16 @@ def test_list_queries_do_not_grow_with_the_page(api, busy_case, url):
             response = client.get(f"{url}{separator}page_size={size}")
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 5, counts
+    # Staff permissions are read through has_perm (its groups and its own: one more query than a client's
+    # reading query, which checks the permission itself).
+    assert counts[0] == counts[1] <= (5 if reader == "client_ja" else 6), counts
 
 
 def test_the_web_session_downloads_the_same_csv(client, demo):
     from fms.accounts.models import User
 
-    client.force_login(User.objects.get(username="client_ja"))
-    response = client.get("/api/v1/cases/?format=csv&expand=lines")
+    client.force_login(User.objects.get(username="auditor"))
+    response = client.get("/api/v1/cases/?format=csv&expand=lines&q=JA-P-SAA")
     assert response.status_code == 200
     rows = b"".join(response.streaming_content).decode().splitlines()
     assert len(rows) == 4
