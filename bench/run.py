@@ -79,6 +79,8 @@ def prepare(args) -> tuple[dict, dict]:
         "RATE_LIMIT_TOKEN": os.environ.get("BENCH_RATE_LIMIT", "1000000000/min"),
         # Production refuses to serve without the ledger's signing key (fms/wsgi.py).
         "LEDGER_SIGNING_KEY_FILE": str(bench_ledger_key()),
+        # The read audit's spool of this data set's servers: never shipped into another database.
+        "READ_AUDIT_SPOOL_DIR": str(RESULTS / "read-audit" / name),
     }
     if not fits:
         step(f"building the data set in database {name} ({args.cases:,} cases)")

@@ -56,6 +56,8 @@ def gunicorn(tmp_path: Path) -> Iterator[Callable[..., Gunicorn]]:
     servers: list[Gunicorn] = []
 
     def start(database_url: str, workers: int = 3, options: tuple[str, ...] = (), **env: str) -> Gunicorn:
+        # Each server's read-audit spool of its own: rows are never shipped into another scenario's database.
+        env = {"READ_AUDIT_SPOOL_DIR": str(tmp_path / f"read-audit-{len(servers)}"), **env}
         server = Gunicorn(app_env(database_url, **env), tmp_path, workers=workers, options=options)
         servers.append(server)
         return server.start()

@@ -30,6 +30,8 @@ LIST_VIEWS = frozenset(
         "inbox",
         "review-queue",
         "case-list",
+        "notification-pages",
+        "notification-page",
     }
 )
 OBJECT_MAX = 200

@@ -194,3 +194,14 @@ def test_document_routes_are_recorded_as_reads_of_the_case_s_purchaser(api):
     case = Case.objects.filter(purchaser_id="JA").first()
     assert client.get(f"/api/v1/cases/{case.case_id}/documents/").status_code == 200
     assert [(r.object, r.purchaser_id) for r in shipped()] == [(f"documents-api:document-list:{case.case_id}", "JA")]
+
+
+def test_the_dashboard_and_notification_pages_are_recorded(demo, client):
+    client.force_login(User.objects.get(username="client_ja"))
+    assert client.get("/").status_code == 200
+    client.force_login(User.objects.get(username="auditor"))
+    assert client.get("/notifications/").status_code == 200
+    assert [(r.object, r.purchaser_id, r.user.username) for r in shipped()] == [
+        ("dashboard", "JA", "client_ja"),
+        ("notification-pages", None, "auditor"),  # staff, every purchaser's notifications
+    ]
