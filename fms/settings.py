@@ -345,6 +345,8 @@ API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 IDEMPOTENCY_OWNER = "fms.accounts.authentication.idempotency_owner"
+# The demo's loader (manage.py load_demo): the highest app's, which loads the apps below it first.
+DEMO_LOADER = "fms.documents.demo.load_demo"
 # A request whose Idempotency-Key record is still "in progress" after this long has died (its worker
 # was killed, or the database went away before its outcome was recorded): a retry may run again.
 IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)

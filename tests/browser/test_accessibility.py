@@ -19,8 +19,16 @@ BLOCKING = ("serious", "critical")
 def pages_for(role: str, staff_case: str, line_case: str, line_number: str) -> list[str]:
     pages = ["/", "/inbox/", "/cases/", "/cases/?status=nonsense", "/cases/JA-P-SAA/", "/cases/JA-P-SAA/print/"]
     pages.append("/cases/JA-P-SAA/lines/001/")
+    # The LOA documents of the demo's story: A01, its diff against BASIC, its print (DESIGN §4.3).
+    pages += [
+        "/cases/JA-P-SAA/documents/A01/",
+        "/cases/JA-P-SAA/documents/A01/diff/?against=BASIC",
+        "/cases/JA-P-SAA/documents/A01/print/",
+    ]
     if role in ("officer", "admin"):
         pages += [
+            "/cases/AT-B-ZAC/documents/BASIC/",  # offered: the countersigned acceptance form
+            "/cases/KS-D-QAB/documents/BASIC/offer/",
             "/cases/new/",
             f"/cases/{staff_case}/edit/",
             f"/cases/{staff_case}/lines/new/",
