@@ -11,7 +11,7 @@ class User(AbstractUser):
     """A person or system that signs in. Client users are bound to exactly one purchaser."""
 
     purchaser = models.ForeignKey(
-        "cases.Purchaser",
+        "reference.Purchaser",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -43,7 +43,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, db_index=True, help_text="The first characters of the secret.")
     digest = models.CharField(max_length=64, unique=True, help_text="HMAC-SHA256 of the secret.")
     purchaser = models.ForeignKey(
-        "cases.Purchaser", on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens"
+        "reference.Purchaser", on_delete=models.PROTECT, null=True, blank=True, related_name="api_tokens"
     )
     read_only = models.BooleanField(default=False)
     expires_at = models.DateTimeField()

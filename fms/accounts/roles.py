@@ -11,13 +11,14 @@ REVIEWER = "reviewer"
 CLIENT = "client"
 CLIENT_OFFICER = "client_officer"
 AUDITOR = "auditor"
+CN_OFFICER = "cn_officer"  # DSCA congressional-notification staff (DESIGN §2, §4.4)
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 
 _READ_DOMAIN = [
-    "cases.view_purchaser",
-    "cases.view_implementingagency",
-    "cases.view_congressionalnotification",
+    "reference.view_purchaser",
+    "reference.view_implementingagency",
+    "notifications.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",
     "ledger.view_approvalevent",
@@ -37,8 +38,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_lineitem",
         "cases.change_lineitem",
         "cases.delete_lineitem",
-        "cases.add_congressionalnotification",
-        "cases.change_congressionalnotification",
         "documents.add_loadocument",
         "documents.offer_loadocument",
         "documents.record_acceptance",
@@ -51,6 +50,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     CLIENT: list(_READ_DOMAIN),
     CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument"],
+    # Records and edits 36(b) notifications; a second cn_officer approves sensitive changes. Case
+    # officers only link a case to a notification that exists.
+    CN_OFFICER: [
+        *_READ_DOMAIN,
+        *_OWN_TOKENS,
+        "notifications.add_congressionalnotification",
+        "notifications.change_congressionalnotification",
+        "notifications.approve_notificationchange",
+        "notifications.view_notificationchange",
+    ],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -3,12 +3,6 @@
 from django.db import models
 
 
-class ReviewGroup(models.TextChoices):
-    NATO_PLUS_5 = "nato_plus_5", "NATO + 5"
-    OTHER = "other", "Other"
-    NATO_ORG = "nato_org", "NATO organization"
-
-
 class CaseStatus(models.TextChoices):
     DEVELOPMENT = "development", "Development"
     WRITE = "write", "Write"

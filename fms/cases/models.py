@@ -15,8 +15,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Concat
 
 from fms.cases import rules
-from fms.cases.choices import CaseStatus, LineCategory, LineStatus, ReviewGroup
+from fms.cases.choices import CaseStatus, LineCategory, LineStatus
+from fms.notifications.models import CongressionalNotification
 from fms.reference.codes import LINE_CODE_TABLES, DeliveryTermCode, OfferReleaseCode, SourceOfSupply, TypeOfAssistance
+from fms.reference.models import ImplementingAgency, Purchaser
 
 
 def MoneyField(**kwargs) -> models.DecimalField:
@@ -41,84 +43,6 @@ def validate_masl(value: str) -> None:
     problem = rules.masl_problem(value)
     if problem:
         raise ValidationError(problem)
-
-
-class Purchaser(models.Model):
-    """A purchaser government or organization, identified by its FMS customer code (not ISO)."""
-
-    code = models.CharField(max_length=2, primary_key=True)
-    name = models.CharField(max_length=100, unique=True)
-    review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
-
-    class Meta:
-        ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=rules.PURCHASER_CODE_PATTERN), name="purchaser_code_format"),
-            choices_check("review_group", ReviewGroup, "purchaser_review_group_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
-
-
-class ImplementingAgency(models.Model):
-    """The U.S. military department or agency that implements a case (B Army, D Air Force, P Navy)."""
-
-    code = models.CharField(max_length=1, primary_key=True)
-    name = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name_plural = "implementing agencies"
-        constraints = [
-            models.CheckConstraint(condition=Q(code__regex=rules.AGENCY_CODE_PATTERN), name="agency_code_format"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
-
-
-class CongressionalNotification(models.Model):
-    """An AECA section 36(b) notification to Congress of a proposed sale."""
-
-    transmittal_number = models.CharField(
-        max_length=6,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[pattern(rules.TRANSMITTAL_NUMBER_PATTERN, "Use YY-N, YY-NN or YY-NNN, e.g. 18-12.")],
-        help_text="YY-N, YY-NN or YY-NNN; empty until known.",
-    )
-    purchaser = models.ForeignKey(Purchaser, on_delete=models.PROTECT, related_name="notifications")
-    notified_on = models.DateField()
-    mde_value = MoneyField(null=True, blank=True, verbose_name="MDE value", help_text="Empty when not recorded.")
-    total_value = MoneyField()
-    description = models.TextField(blank=True)
-    emergency = models.BooleanField(default=False, help_text="Emergency waiver of the congressional review period.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-notified_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(transmittal_number__regex=rules.TRANSMITTAL_NUMBER_PATTERN),
-                name="notification_transmittal_format",
-            ),
-            models.CheckConstraint(condition=Q(mde_value__gte=0), name="notification_mde_value_nonnegative"),
-            models.CheckConstraint(condition=Q(total_value__gte=0), name="notification_total_value_nonnegative"),
-        ]
-
-    def __str__(self) -> str:
-        number = self.transmittal_number or "transmittal number unknown"
-        return f"36(b) {number} — {self.purchaser_id}, notified {self.notified_on:%d %b %Y}"
-
-    @property
-    def formal_review_days(self) -> int:
-        return rules.formal_review_days(self.purchaser.review_group)
-
-    @property
-    def review_ends_on(self):
-        return rules.review_ends_on(notified_on=self.notified_on, review_group=self.purchaser.review_group)
 
 
 @pghistory.track(

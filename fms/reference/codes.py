@@ -60,3 +60,16 @@ LINE_CODE_TABLES: dict[str, type[models.TextChoices]] = {
     "offer_release_code": OfferReleaseCode,
     "delivery_term_code": DeliveryTermCode,
 }
+
+
+class ReviewGroup(models.TextChoices):
+    """A purchaser's group for AECA 36(b): it sets the notification thresholds and review days."""
+
+    NATO_PLUS_5 = "nato_plus_5", "NATO + 5"
+    OTHER = "other", "Other"
+    NATO_ORG = "nato_org", "NATO organization"
+
+
+# FMS customer codes (two characters, not ISO) and implementing agency codes (B Army, D Air Force, P Navy).
+PURCHASER_CODE_PATTERN = r"^[A-Z0-9]{2}$"
+AGENCY_CODE_PATTERN = r"^[A-Z]$"

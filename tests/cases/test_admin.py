@@ -10,6 +10,7 @@ from django.urls import resolve, reverse
 from fms.accounts.models import User
 from fms.cases.choices import CaseAction, CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
+from fms.cases.services import line_item_update
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 
@@ -116,6 +117,11 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
     assert response.status_code == 200
     japan.refresh_from_db()
     assert japan.lor_received_on == dt.date(2017, 11, 1)
+    # The LOA's prices (as the demo's story sets them): the notified $133.3M must hold the BASIC
+    # document's total with its surcharge and transportation, or the offer is refused for room.
+    for number, unit_cost in (("001", "24000000.00"), ("003", "25000000.00")):
+        line = japan.lines.get(line_number=number)
+        line_item_update(actor=User.objects.get(username="officer"), line=line, unit_cost=Decimal(unit_cost))
 
     events_before = ApprovalEvent.objects.filter(case=japan).count()
     for line in japan.lines.all():

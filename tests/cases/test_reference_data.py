@@ -1,6 +1,6 @@
 import pytest
 
-from fms.cases.models import ImplementingAgency, Purchaser
+from fms.reference.models import ImplementingAgency, Purchaser
 
 pytestmark = pytest.mark.django_db
 

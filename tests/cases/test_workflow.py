@@ -193,22 +193,22 @@ def test_offer_needs_a_notification_when_one_is_required():
 
 
 def test_offer_without_a_required_notification_needs_none():
-    pending = workflow.NotificationFacts(review_ends_on=TODAY + dt.timedelta(days=5), emergency=False)
+    pending = workflow.NotificationFacts(review_ends_on=TODAY + dt.timedelta(days=5), emergency=False, notified=True)
     assert workflow.check_case_transition(facts(status="proposed", notification=pending), "offer").target == "offered"
 
 
 def test_offer_waits_for_the_end_of_the_review_period():
-    pending = workflow.NotificationFacts(review_ends_on=TODAY, emergency=False)
+    pending = workflow.NotificationFacts(review_ends_on=TODAY, emergency=False, notified=True)
     assert refused("proposed", "offer", notification_required=True, notification=pending).detail == (
         "Cannot offer to the purchaser JA-P-SAA (in Proposed): the congressional review period runs until 2026-11-26."
     )
-    ended = workflow.NotificationFacts(review_ends_on=TODAY - dt.timedelta(days=1), emergency=False)
+    ended = workflow.NotificationFacts(review_ends_on=TODAY - dt.timedelta(days=1), emergency=False, notified=True)
     offered = facts(status="proposed", notification_required=True, notification=ended)
     assert workflow.check_case_transition(offered, "offer").target == "offered"
 
 
 def test_emergency_notification_needs_no_review_period():
-    emergency = workflow.NotificationFacts(review_ends_on=TODAY + dt.timedelta(days=15), emergency=True)
+    emergency = workflow.NotificationFacts(review_ends_on=TODAY + dt.timedelta(days=15), emergency=True, notified=True)
     offered = facts(status="proposed", notification_required=True, notification=emergency)
     assert workflow.check_case_transition(offered, "offer").target == "offered"
 
