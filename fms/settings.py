@@ -337,6 +337,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
         "DocumentKindEnum": "fms.documents.choices.DocumentKind",
+        "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
+        "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
         "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
