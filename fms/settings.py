@@ -356,6 +356,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
         "DocumentKindEnum": "fms.documents.choices.DocumentKind",
+        "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
+        "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
         "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
         "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
         "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
@@ -367,6 +369,8 @@ API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 IDEMPOTENCY_OWNER = "fms.accounts.authentication.idempotency_owner"
+# The demo's loader (manage.py load_demo): the highest app's, which loads the apps below it first.
+DEMO_LOADER = "fms.documents.demo.load_demo"
 # A request whose Idempotency-Key record is still "in progress" after this long has died (its worker
 # was killed, or the database went away before its outcome was recorded): a retry may run again.
 IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)

@@ -9,6 +9,8 @@ from fms.accounts import audit_spool
 from fms.accounts.models import User
 from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
+from fms.cases import demo as case_demo
+from fms.documents.demo import take_document_step
 from fms.ledger.signing import signer_created_when_missing
 from tests import mfa as test_mfa
 from tests.database import APP_ROLE, connect_as_app_role
@@ -108,9 +110,22 @@ def superuser(db):
 
 @pytest.fixture
 def demo(db):
-    """The demo data set of load_demo."""
+    """The demo data set of load_demo: JA-P-SAA's LOA story told (implemented, A01 accepted)."""
     with override_settings(DEBUG=True):
         call_command("load_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def demo_cases(db):
+    """The cases app's part of the demo only: its users and cases, JA-P-SAA still in development with
+    the article's lines (for tests that tell the LOA story themselves)."""
+    case_demo.load_demo(document_step=take_document_step)
+
+
+@pytest.fixture
+def api_cases(demo_cases):
+    """api_cases("officer") -> an API client of that demo user, on the cases-only demo."""
+    return bearer
 
 
 def bearer(username: str, **options) -> APIClient:

@@ -10,6 +10,7 @@ from fms.accounts.models import User
 from fms.cases import services
 from fms.cases.choices import CaseAction, CaseStatus, LineCategory
 from fms.cases.models import Case, LineItem
+from fms.documents import services as document_services
 from tests.cases import expected
 
 
@@ -79,6 +80,32 @@ def actor_for(status: str, action: str, *, officer: User, reviewer: User) -> Use
     return reviewer if role == expected.REVIEWER else officer
 
 
+COUNTERSIGNED_COPY_SHA256 = "c0" * 32  # stands for the SHA-256 of a scanned countersigned LOA
+
+
+def take_step(case: Case, action: str, *, officer: User, reviewer: User) -> Case:
+    """One step of a PATH_TO path. Offer and accept are steps of the BASIC LOA document (DESIGN §4.3):
+    the officer offers it, and enters the purchaser's countersigned copy as its acceptance."""
+    if action == CaseAction.OFFER:
+        # Test lines carry no delivery term code: the transportation estimate is entered.
+        document_services.document_offer(actor=officer, case=case, label="BASIC", transportation=Decimal("0.00"))
+    elif action == CaseAction.ACCEPT:
+        basic = case.documents.get(label="BASIC")
+        document_services.document_accept(
+            actor=officer,
+            document=basic,
+            content_hash=basic.content_hash,
+            signatory_name="Taro Yamada",
+            signatory_title="Director",
+            signed_copy_sha256=COUNTERSIGNED_COPY_SHA256,
+        )
+    else:
+        actor = actor_for(case.status, action, officer=officer, reviewer=reviewer)
+        return services.case_transition(actor=actor, case=case, action=action)
+    case.refresh_from_db()
+    return case
+
+
 def walk_to(status: str, *, officer: User, reviewer: User, lines: int = 2) -> Case:
     """A case in `status` whose lines are all approved, so every step out of it is possible."""
     case = make_case(officer, lines=lines)
@@ -86,7 +113,6 @@ def walk_to(status: str, *, officer: User, reviewer: User, lines: int = 2) -> Ca
         line = services.line_item_submit(actor=officer, line=line)
         services.line_item_approve(actor=reviewer, line=line)
     for action in PATH_TO[status]:
-        actor = actor_for(case.status, action, officer=officer, reviewer=reviewer)
-        case = services.case_transition(actor=actor, case=case, action=action)
+        case = take_step(case, action, officer=officer, reviewer=reviewer)
     case.refresh_from_db()
     return case

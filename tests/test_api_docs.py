@@ -23,7 +23,6 @@ SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.S | re.M)
 # Sections whose commands still hold placeholders (a hash to copy, a CSRF token): named here so
 # that every other section, and any new one, is run.
 NOT_RUN_YET = {
-    "## 5. LOA documents: offer, accept, amend, compare",
     # A purchaser's commands: pip install and the verifier key from the program office. The script
     # itself runs against a live server in tests/ledger/test_verify_ledger_proofs_script.py.
     "## 8. Verify the ledger yourself",
@@ -83,3 +82,10 @@ class ApiDocCommandsTest(LiveServerTestCase):
         radar = Case.objects.get(case_id="KS-B-RAD")
         assert radar.status == "write"
         assert radar.lines.get().review_status == "approved"
+        # Documents: A01's diff, a countersigned acceptance, an amendment opened and withdrawn.
+        assert re.search(r'"quantity":\{"before":3,\s*"after":4\}', out)
+        austria = Case.objects.get(case_id="AT-B-ZAC")
+        assert austria.status == "implemented"
+        statuses = list(austria.documents.order_by("id").values_list("label", "status", "acceptance_method"))
+        assert statuses == [("BASIC", "accepted", "countersigned_copy"), ("A01", "withdrawn", "")]
+        assert re.search(r'"effective_document":"BASIC",\s*"estimated_total":"', out)

@@ -1,10 +1,13 @@
 """Demo data: the Japan SM-3 Block IIA case of DESIGN §1, four fictional cases, the demo users.
 
 Everything is written through the services, so the demo ledger is a real one. Loading is
-idempotent: what exists already is left as it is.
+idempotent: what exists already is left as it is. Offer and accept are steps of the LOA
+document (DESIGN §4.3), which this app cannot take: `load_demo` is handed the function that
+takes them by the app above that loads the whole demo (settings.DEMO_LOADER).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -161,6 +164,11 @@ OTHERS = [
 class DemoReport:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)  # demo usernames, whose passwords the command prints
+
+
+# Takes a document step (offer, accept) of a demo case: (case, action, users) -> the case after it.
+DocumentStep = Callable[[Case, str, dict[str, User]], Case]
 
 
 def _ensure_users(report: DemoReport) -> dict[str, User]:
@@ -186,6 +194,7 @@ def _ensure_users(report: DemoReport) -> dict[str, User]:
         else:
             report.existing.append(f"user {username}")
         users[username] = user
+        report.logins.append(username)
     return users
 
 
@@ -209,7 +218,7 @@ def _japan_notification(cn_officer: User) -> CongressionalNotification:
     )
 
 
-def _load_case(spec: DemoCase, users: dict[str, User], notification=None) -> Case:
+def _load_case(spec: DemoCase, users: dict[str, User], document_step: DocumentStep, notification=None) -> Case:
     officer, reviewer = users["officer"], users["reviewer"]
     case = services.case_create(
         actor=officer,
@@ -240,15 +249,21 @@ def _load_case(spec: DemoCase, users: dict[str, User], notification=None) -> Cas
         if spec.approve_lines:
             services.line_item_approve(actor=reviewer, line=line, comment="Checked against the LOR.")
     for action in spec.steps:
+        transition = workflow.case_transition_for(case.status, action)
+        if transition.document_step:
+            case = document_step(case, action, users)
+            continue
         # Reviewers take the steps out of review; officers the others.
-        permission = workflow.case_transition_for(case.status, action).permission
-        actor = reviewer if permission == workflow.REVIEW else officer
+        actor = reviewer if transition.permission == workflow.REVIEW else officer
         case = services.case_transition(actor=actor, case=case, action=action)
     return case
 
 
-def load_demo() -> DemoReport:
-    """Load what is missing of the demo data set; report what was created and what existed."""
+def load_demo(*, document_step: DocumentStep) -> DemoReport:
+    """Load what is missing of the demo's users and cases; report what was created and what existed.
+
+    `document_step` takes the offer and accept steps of the cases that reach them (through their
+    BASIC LOA document, DESIGN §4.3)."""
     report = DemoReport()
     with transaction.atomic():
         users = _ensure_users(report)
@@ -257,6 +272,6 @@ def load_demo() -> DemoReport:
                 report.existing.append(f"case {spec.case_id}")
                 continue
             notification = _japan_notification(users["cn_officer"]) if spec is JAPAN else None
-            _load_case(spec, users, notification)
+            _load_case(spec, users, document_step, notification)
             report.created.append(f"case {spec.case_id}")
     return report

@@ -15,6 +15,18 @@ class TransitionNotAllowed(Conflict):
         self.action = action
 
 
+class DocumentStepRequired(TransitionNotAllowed):
+    """Offer and accept are steps of the LOA document (DESIGN §4.3): asked of the case, they are refused,
+    naming the documents route that takes them."""
+
+    type = "document-step-required"
+    title = "This step is taken through the LOA document"
+
+    def __init__(self, detail: str, *, state: str, action: str, route: str) -> None:
+        super().__init__(detail, state=state, action=action, errors={"action": [f"Use {route}."]})
+        self.route = route
+
+
 class SeparationOfDuties(NotAllowed):
     """Maker–checker: the author or last editor of a line may not decide on it."""
 

@@ -178,7 +178,16 @@ def case_facts(case: Case, *, today: dt.date | None = None) -> workflow.CaseFact
         offer_expires_on=case.offer_expires_on,
         # Congress counts review days, and an offer its days, in Washington (DESIGN §4.4).
         today=today or notification_rules.washington_today(timezone.now()),
+        basic_document=_basic_document_status(case),
     )
+
+
+def _basic_document_status(case: Case) -> str | None:
+    """The BASIC LOA document's status, read through the reverse relation (cases never imports documents),
+    only where a document step starts: elsewhere no guard looks at it."""
+    if case.status not in (CaseStatus.PROPOSED, CaseStatus.OFFERED):
+        return None
+    return case.documents.filter(label="BASIC").values_list("status", flat=True).first()
 
 
 def _check_notification(case: Case, notification: CongressionalNotification | None) -> None:
@@ -286,47 +295,57 @@ def case_transition(
     action: str,
     comment: str = "",
     expected_version: int | None = None,
-    offer_expires_on: dt.date | None = None,
-    content_digest: str | None = None,
 ) -> Case:
     """Move a case one step through its lifecycle (DESIGN §4), recording the step in the ledger.
 
-    `content_digest` is what the event records as content: the case digest by default, the frozen
-    document's hash when fms.documents takes the offer step for its BASIC document.
+    Offer and accept are refused here (DocumentStepRequired): they are steps of the BASIC LOA
+    document, which fms.documents takes through `case_document_step`.
     """
     _check_text(comment=comment)
     with _writing_as(actor):
         case = _locked_case(case)
         _check_version(case.case_id, case.version, expected_version)
         transition = workflow.case_transition_for(case.status, action)
+        if transition.document_step:
+            raise workflow.refuse_document_step(case.case_id, transition)
         _require_role(actor, transition.permission, f"{action.replace('_', ' ')} cases")
-        return _take_step(
-            actor=actor,
-            case=case,
-            transition=transition,
-            comment=comment,
-            facts=case_facts(case),
-            offer_expires_on=offer_expires_on,
-            content_digest=content_digest,
-        )
+        return _take_step(actor=actor, case=case, transition=transition, comment=comment, facts=case_facts(case))
 
 
-def case_record_acceptance(*, actor: User, case: Case, content_digest: str, comment: str, today: dt.date) -> Case:
-    """offered → accepted, for a BASIC acceptance that fms.documents has verified.
+def case_document_step(
+    *,
+    actor: User,
+    case: Case,
+    action: str,
+    content_digest: str,
+    comment: str,
+    today: dt.date,
+    offer_expires_on: dt.date | None = None,
+) -> Case:
+    """proposed → offered or offered → accepted, taken by fms.documents with its BASIC document's step.
 
-    The purchaser's officer who accepts online holds no staff permission: documents checked the
-    acceptance's own permission, the purchaser and the content hash, and hands the hash in. The
-    workflow's guards still run, on `today` as Washington counts it (the OED's time zone).
+    Called only by the document services, after the BASIC document moved (the workflow checks that
+    it did, read through `case.documents`) and with its content hash as the event's content. An
+    offer is a staff step (the case officer's role is required, as for any case step); an
+    acceptance is the purchaser's: documents checked who may accept, the purchaser and the hash.
+    The guards run on `today` as Washington counts it (the OED's time zone).
     """
     with _writing_as(actor):
         case = _locked_case(case)
-        transition = workflow.case_transition_for(case.status, CaseAction.ACCEPT)
+        transition = workflow.case_transition_for(case.status, action)
+        if not transition.document_step:
+            raise workflow.TransitionNotAllowed(
+                f"'{action}' is not a step of the LOA document.", state=case.status, action=action
+            )
+        if action == CaseAction.OFFER:
+            _require_role(actor, transition.permission, "offer cases")
         return _take_step(
             actor=actor,
             case=case,
             transition=transition,
             comment=comment,
             facts=case_facts(case, today=today),
+            offer_expires_on=offer_expires_on,
             content_digest=content_digest,
         )
 
@@ -344,9 +363,10 @@ def _take_step(
     action = transition.action
     workflow.check_case_transition(facts, action)
     if action == CaseAction.OFFER:
-        if offer_expires_on is not None and offer_expires_on <= facts.today:
+        # The BASIC document's OED (fms.documents counts it from the MILAP date).
+        if offer_expires_on is None or offer_expires_on <= facts.today:
             raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})
-        case.offer_expires_on = offer_expires_on or rules.offer_expiry(facts.today)
+        case.offer_expires_on = offer_expires_on
     if action == CaseAction.START_WRITE and case.milap_on is None:
         case.milap_on = facts.today  # the implementing agency's approval: the OED counts from it
     from_status = case.status
@@ -604,6 +624,7 @@ class StepOption:
     reason: str = ""  # why not, when not allowed
     unblock: str = ""  # what would make it possible, and who can do it
     who: str = ""  # the role that takes the step
+    document_step: bool = False  # taken on the BASIC LOA document's page, not by a case step
 
 
 def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[StepOption]:
@@ -624,6 +645,7 @@ def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[Ste
                 reason or "",
                 workflow.case_guard_remedy(transition, facts),
                 workflow.ROLE_OF_PERMISSION.get(transition.permission, ""),
+                transition.document_step,
             )
         )
     return options

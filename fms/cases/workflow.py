@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
-from fms.cases.errors import SeparationOfDuties, TransitionNotAllowed
+from fms.cases.errors import DocumentStepRequired, SeparationOfDuties, TransitionNotAllowed
 
 S = CaseStatus
 L = LineStatus
@@ -34,6 +34,9 @@ class CaseFacts:
     notification: NotificationFacts | None
     offer_expires_on: dt.date | None
     today: dt.date
+    # Status of the case's BASIC LOA document (read through the reverse relation `case.documents`),
+    # None when it has none: the case is offered and accepted only with its BASIC document.
+    basic_document: str | None = None
 
 
 # A guard returns None when satisfied, or the reason it is not, as a sentence fragment.
@@ -90,6 +93,18 @@ def offer_not_expired(facts: CaseFacts) -> str | None:
     return None
 
 
+def basic_document_offered(facts: CaseFacts) -> str | None:
+    if facts.basic_document == "offered":
+        return None
+    return "the BASIC document is not offered: the case is offered by freezing and offering its BASIC document"
+
+
+def basic_document_accepted(facts: CaseFacts) -> str | None:
+    if facts.basic_document == "accepted":
+        return None
+    return "the BASIC document is not accepted: the case is accepted when the purchaser accepts its BASIC document"
+
+
 @dataclass(frozen=True)
 class CaseTransition:
     action: str
@@ -97,6 +112,13 @@ class CaseTransition:
     target: str
     permission: str
     guards: tuple[CaseGuard, ...] = ()
+    # A step of the LOA document (DESIGN §4.3): only fms.documents takes it, with the document's
+    # own step, checked by `document_guard` after the document moved.
+    document_guard: CaseGuard | None = None
+
+    @property
+    def document_step(self) -> bool:
+        return self.document_guard is not None
 
 
 STAFF = "cases.transition_case"
@@ -109,8 +131,8 @@ CASE_TRANSITIONS: tuple[CaseTransition, ...] = (
     CaseTransition(CaseAction.SUBMIT_REVIEW, S.WRITE, S.REVIEW, STAFF, (has_lines, lines_submitted_or_approved)),
     CaseTransition(CaseAction.RETURN, S.REVIEW, S.WRITE, REVIEW),
     CaseTransition(CaseAction.PROPOSE, S.REVIEW, S.PROPOSED, REVIEW, (has_lines, lines_approved)),
-    CaseTransition(CaseAction.OFFER, S.PROPOSED, S.OFFERED, STAFF, (notification_cleared,)),
-    CaseTransition(CaseAction.ACCEPT, S.OFFERED, S.ACCEPTED, STAFF, (offer_not_expired,)),
+    CaseTransition(CaseAction.OFFER, S.PROPOSED, S.OFFERED, STAFF, (notification_cleared,), basic_document_offered),
+    CaseTransition(CaseAction.ACCEPT, S.OFFERED, S.ACCEPTED, STAFF, (offer_not_expired,), basic_document_accepted),
     CaseTransition(CaseAction.IMPLEMENT, S.ACCEPTED, S.IMPLEMENTED, STAFF),
     CaseTransition(CaseAction.COMPLETE_SUPPLY, S.IMPLEMENTED, S.SUPPLY_COMPLETE, STAFF),
     CaseTransition(CaseAction.CLOSE, S.SUPPLY_COMPLETE, S.CLOSED, STAFF),
@@ -215,7 +237,38 @@ def check_case_transition(facts: CaseFacts, action: str) -> CaseTransition:
                 action=action,
                 errors={CASE_GUARD_FIELDS.get(guard, "status"): [f"{reason[:1].upper()}{reason[1:]}."]},
             )
+    reason = transition.document_guard(facts) if transition.document_guard else None
+    if reason:
+        raise TransitionNotAllowed(
+            f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
+            state=facts.status,
+            action=action,
+            errors={"documents": [f"{reason[:1].upper()}{reason[1:]}."]},
+        )
     return transition
+
+
+# The documents route (DESIGN §5) that takes each document step of the case.
+DOCUMENT_STEP_ROUTES = {
+    CaseAction.OFFER: "POST /api/v1/cases/{case_id}/documents/BASIC/offer/",
+    CaseAction.ACCEPT: 'POST /api/v1/cases/{case_id}/documents/BASIC/accept/ with its "content_hash"',
+}
+DOCUMENT_STEP_WORDS = {
+    CaseAction.OFFER: "is offered by freezing and offering its BASIC LOA document",
+    CaseAction.ACCEPT: "is accepted when its BASIC LOA document is accepted for its exact content hash",
+}
+
+
+def refuse_document_step(case_id: str, transition: CaseTransition) -> DocumentStepRequired:
+    """The refusal of a document step asked of the case itself, naming the documents route to use."""
+    route = DOCUMENT_STEP_ROUTES[transition.action].format(case_id=case_id)
+    return DocumentStepRequired(
+        f"{case_id} {DOCUMENT_STEP_WORDS[transition.action]}, not by a case step: use {route} "
+        "(on the web, the case page's Documents panel).",
+        state=transition.source,
+        action=transition.action,
+        route=route,
+    )
 
 
 def case_steps_from(status: str) -> tuple[CaseTransition, ...]:

@@ -30,6 +30,11 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
     "not-acceptable": ("Not acceptable", "Ask for application/json (or text/csv on lists)."),
     "unsupported-media-type": ("Unsupported media type", "Send application/json."),
     "transition-not-allowed": ("This step is not possible now", "Read `detail` for the unmet condition."),
+    "document-step-required": (
+        "This step is taken through the LOA document",
+        "Offer with POST /api/v1/cases/{case_id}/documents/BASIC/offer/; accept with "
+        "POST /api/v1/cases/{case_id}/documents/BASIC/accept/ (see `errors.action`).",
+    ),
     "separation-of-duties": ("Separation of duties", "Another reviewer must decide on a line you created or changed."),
     "conflict": ("The request conflicts with the current state", "Reload the resource and retry."),
     "idempotency-key-in-use": ("A request with this Idempotency-Key is still running", "Retry after it finishes."),

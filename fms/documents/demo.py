@@ -1,4 +1,5 @@
-"""The demo's LOA story (DESIGN §1), told through the services on top of load_demo's cases.
+"""The demo (manage.py load_demo, settings.DEMO_LOADER): the cases app's users and cases, whose offer
+and accept steps this app takes through their BASIC documents, then the LOA story of DESIGN §1.
 
 JA-P-SAA: the BASIC document offers the article's 3 missiles and Japan's signatory accepts it
 online; the case is implemented; amendment A01 raises the missiles to DSCA's 4 and its total
@@ -19,9 +20,10 @@ from django.db import transaction
 
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT, CLIENT_OFFICER
+from fms.cases import demo as case_demo
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, LineCategory
-from fms.cases.demo import FICTIONAL, demo_password
+from fms.cases.demo import FICTIONAL, DemoReport, demo_password
 from fms.cases.models import Case
 from fms.documents import services
 from fms.documents.models import LoaDocument
@@ -48,10 +50,12 @@ BASIC_TRANSPORTATION = Decimal("1300000.00")
 A01_TRANSPORTATION = Decimal("1695400.00")
 
 
-def _signatory() -> User:
+def _signatory(report: DemoReport) -> User:
     username, first, last, _ = SIGNATORY
+    report.logins.append(username)
     user = User.objects.filter(username=username).first()
     if user is None:
+        report.created.append(f"user {username}")
         user = User(username=username, first_name=first, last_name=last, purchaser_id="JA", is_staff=False)
         user.email = f"{username}@fms.example"
         user.set_password(demo_password(username))
@@ -152,16 +156,48 @@ def _modified(officer: User, reviewer: User) -> None:
     services.document_issue(actor=officer, case=case, label="M01")
 
 
-def load_loa_story() -> list[str]:
-    """Tell what is missing of the story; return what was created."""
-    officer, reviewer = User.objects.get(username="officer"), User.objects.get(username="reviewer")
-    created = []
+# The fictional cases' lines carry no delivery term code, so their transportation is entered
+# (fictional estimates: training is not shipped).
+FICTIONAL_TRANSPORTATION = {"AT-B-ZAC": Decimal("0.00"), "SR-B-YAD": Decimal("385000.00")}
+# A fictional case's purchaser signs a paper copy; the officer enters it (its SHA-256 is made up).
+COUNTERSIGNED = ("Alex Morgan (fictional)", "Director of Procurement (fictional)", "c0c0a5ed" * 8)
+
+
+def take_document_step(case: Case, action: str, users: dict[str, User]) -> Case:
+    """The offer or accept step of a fictional demo case, through its BASIC document (DESIGN §4.3)."""
+    officer = users["officer"]
+    if action == CaseAction.OFFER:
+        transportation = FICTIONAL_TRANSPORTATION[case.case_id]
+        services.document_offer(actor=officer, case=case, label="BASIC", transportation=transportation)
+    else:
+        basic = case.documents.get(label="BASIC")
+        name, title, sha256 = COUNTERSIGNED
+        services.document_accept(
+            actor=officer,
+            document=basic,
+            content_hash=basic.content_hash,
+            signatory_name=name,
+            signatory_title=title,
+            signed_copy_sha256=sha256,
+        )
+    case.refresh_from_db()
+    return case
+
+
+def load_demo() -> DemoReport:
+    """The whole demo, what is missing of it: users and cases, then the LOA story; idempotent."""
     with transaction.atomic():
-        signatory = _signatory()
-        if not LoaDocument.objects.filter(case__case_id="JA-P-SAA").exists():
+        report = case_demo.load_demo(document_step=take_document_step)
+        officer, reviewer = User.objects.get(username="officer"), User.objects.get(username="reviewer")
+        signatory = _signatory(report)
+        if LoaDocument.objects.filter(case__case_id="JA-P-SAA").exists():
+            report.existing.append("JA-P-SAA BASIC and A01")
+        else:
             _japan(officer, reviewer, signatory)
-            created.append("JA-P-SAA BASIC and A01")
-        if not Case.objects.filter(case_id=MODIFIED_CASE).exists():
+            report.created.append("JA-P-SAA BASIC and A01")
+        if Case.objects.filter(case_id=MODIFIED_CASE).exists():
+            report.existing.append(f"{MODIFIED_CASE} BASIC and M01")
+        else:
             _modified(officer, reviewer)
-            created.append(f"{MODIFIED_CASE} BASIC and M01")
-    return created
+            report.created.append(f"case {MODIFIED_CASE} BASIC and M01")
+    return report

@@ -19,8 +19,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from fms.accounts.models import User
+from fms.cases import rules, workflow
 from fms.cases import services as case_services
-from fms.cases import workflow
 from fms.cases.choices import CaseAction, CaseStatus, DocumentStep
 from fms.cases.errors import TransitionNotAllowed
 from fms.cases.models import Case
@@ -38,7 +38,6 @@ from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentS
 from fms.notifications import services as notification_services
 
 WASHINGTON = ZoneInfo("America/New_York")
-OFFER_VALIDITY = dt.timedelta(days=85)  # SAMM C5.4: an LOA offer is open 85 days from the MILAP date
 SYSTEM_USERNAME = "system"  # the actor of steps no person takes (an offer expiring)
 LINE_VALUE_FIELDS = tuple(f for f in content.LINE_FIELDS if f not in ("change", "total_cost"))
 CHANGEABLE_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IMPLEMENTED)
@@ -251,7 +250,7 @@ def document_offer(
             document = _open_draft(case, label, DocumentKind.AMENDMENT, "offer")
             start = today
         _check_lines_approved(case, f"offer {label}")
-        expires_on = start + OFFER_VALIDITY
+        expires_on = rules.offer_expiry(start)  # SAMM C5.4: open 85 days from the MILAP date
         if expires_on < today:
             raise TransitionNotAllowed(
                 f"Cannot offer {label} for {case.case_id}: counted from the MILAP date {start.isoformat()}, the offer "
@@ -266,11 +265,12 @@ def document_offer(
         document.save()
         comment = f"{label} offered, content hash {document.content_hash}, open until {expires_on.isoformat()}"
         if label == "BASIC":
-            case_services.case_transition(
+            case_services.case_document_step(
                 actor=actor,
                 case=case,
                 action=CaseAction.OFFER,
                 comment=comment,
+                today=today,
                 offer_expires_on=expires_on,
                 content_digest=document.content_hash,
             )
@@ -472,8 +472,13 @@ def document_accept(
         how = "online" if online else f"countersigned copy {signed_copy_sha256}"
         comment = f"{document.label} accepted ({how}) by {document.signatory_name}, content hash {content_hash}"
         if document.kind == DocumentKind.BASIC:
-            case_services.case_record_acceptance(
-                actor=actor, case=case, content_digest=content_hash, comment=comment, today=today
+            case_services.case_document_step(
+                actor=actor,
+                case=case,
+                action=CaseAction.ACCEPT,
+                content_digest=content_hash,
+                comment=comment,
+                today=today,
             )
         else:
             _record(case=case, document=document, action=CaseAction.ACCEPT, actor=actor, comment=comment,

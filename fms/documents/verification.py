@@ -1,9 +1,11 @@
 """verify_ledger's check of frozen documents (DESIGN §9): each offered, accepted, issued, expired or
 withdrawn document is recomputed from its stored rows; its hash must still be the one it was frozen
-with, and that hash must be one the case's chain recorded when the document was offered."""
+with, and that hash must be one the case's chain recorded when the document was offered (a
+modification: issued)."""
 
 from collections.abc import Iterator
 
+from fms.cases.choices import DocumentStep
 from fms.documents import content
 from fms.documents.models import LoaDocument
 from fms.documents.services import document_content
@@ -15,7 +17,8 @@ def frozen_document_breaks(case_pks: list[int] | None) -> Iterator[Break]:
     documents = (
         LoaDocument.objects.exclude(content_hash="").select_related("case", "supersedes").order_by("case_id", "id")
     )
-    events = ApprovalEvent.objects.filter(action="offer").exclude(content_digest="")
+    # A modification is frozen when it is issued, with no offer: its issue event records its hash.
+    events = ApprovalEvent.objects.filter(action__in=("offer", DocumentStep.ISSUE)).exclude(content_digest="")
     if case_pks is not None:
         documents = documents.filter(case_id__in=case_pks)
         events = events.filter(case_id__in=case_pks)

@@ -1,6 +1,7 @@
-"""Pages of LOA documents (DESIGN §4.3): a document with its online acceptance, the diff between
-two versions, and the printed LOA in the DD Form 1513 layout. Reads go through the selectors;
-the acceptance calls the service and comes back as a message, a refused one included."""
+"""Pages of LOA documents (DESIGN §4.3): offering a document, a document with its acceptance (online
+by the purchaser's officer, or a countersigned copy entered by staff), the diff between two
+versions, and the printed LOA in the DD Form 1513 layout. Reads go through the selectors; steps
+call the services and come back as a message, a refused one included."""
 
 from django import forms
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from fms.cases.models import Case
 from fms.core.errors import DomainError
@@ -23,6 +25,34 @@ class AcceptanceForm(forms.Form):
     content_hash = forms.RegexField(r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
     signatory_name = forms.CharField(max_length=150)
     signatory_title = forms.CharField(max_length=150)
+
+
+class CountersignedForm(forms.Form):
+    """A paper acceptance, entered by staff: who signed, when, and the SHA-256 of the scanned copy."""
+
+    content_hash = forms.RegexField(r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    signatory_name = forms.CharField(max_length=150)
+    signatory_title = forms.CharField(max_length=150)
+    accepted_on = forms.DateField(label="Signed on", widget=forms.DateInput(attrs={"type": "date"}))
+    signed_copy_sha256 = forms.RegexField(
+        r"^[0-9a-f]{64}$",
+        label="SHA-256 of the countersigned copy",
+        error_messages={"invalid": "64 lowercase hexadecimal characters."},
+    )
+
+
+class OfferForm(forms.Form):
+    """The amounts the case writer estimates for the document (the rest is priced from the lines)."""
+
+    packing_crating_handling = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
+    transportation = forms.DecimalField(
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        help_text="Required when a line's delivery term code has the United States transport the materiel.",
+    )
+    other = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
 
 
 def _found(request, case_id: str, label: str) -> tuple[Case, LoaDocument]:
@@ -43,16 +73,29 @@ def _can_accept_online(user, document: LoaDocument) -> bool:
     )
 
 
+def _can_record_acceptance(user, document: LoaDocument) -> bool:
+    return (
+        document.status == DocumentStatus.OFFERED
+        and user.purchaser_id is None
+        and user.has_perm("documents.record_acceptance")
+    )
+
+
 @login_required
 def document_detail(request, case_id: str, label: str):
     case, document = _found(request, case_id, label)
     if services.document_expire_due(case=case):  # an offer past its OED is recorded expired on read
         document.refresh_from_db()
     can_accept = _can_accept_online(request.user, document)
-    form = AcceptanceForm(request.POST or None, initial={"content_hash": document.content_hash})
-    if request.method == "POST" and can_accept and form.is_valid():
+    can_record = _can_record_acceptance(request.user, document)
+    posted = request.POST if request.method == "POST" else None
+    initial = {"content_hash": document.content_hash}
+    form = AcceptanceForm(posted if can_accept else None, initial=initial)
+    paper = CountersignedForm(posted if can_record else None, initial=initial)
+    chosen = form if can_accept else paper if can_record else None
+    if posted is not None and chosen is not None and chosen.is_valid():
         try:
-            services.document_accept(actor=request.user, document=document, **form.cleaned_data)
+            services.document_accept(actor=request.user, document=document, **chosen.cleaned_data)
         except DomainError as refused:
             messages.error(request, refused.detail)
         else:
@@ -66,9 +109,47 @@ def document_detail(request, case_id: str, label: str):
         "notes": document.notes.order_by("number"),
         "schedule": document.payment_schedule.order_by("position"),
         "form": form if can_accept else None,
+        "paper": paper if can_record else None,
         "earlier": earlier,
     }
-    return render(request, "documents/document_detail.html", context)
+    status = 200
+    if posted is not None:  # not taken: a form with errors, or nothing this user may accept now
+        status = 400 if chosen is not None else 409
+        if chosen is None:
+            messages.error(request, f"{document.label} of {case.case_id} is {document.status}: you cannot accept it.")
+    return render(request, "documents/document_detail.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_offer(request, case_id: str, label: str):
+    """Freeze and offer a document: BASIC (the case's proposed → offered step) or an open amendment."""
+    try:
+        case = selectors.case_for(request.user, case_id.upper())
+    except Case.DoesNotExist:
+        raise Http404(f"No case {case_id}.") from None
+    if not request.user.has_perm("documents.offer_loadocument"):
+        raise Http404("No such page.")
+    label = label.upper()
+    form = OfferForm(request.POST if request.method == "POST" else None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        entered = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        try:
+            document = services.document_offer(actor=request.user, case=case, label=label, **entered)
+        except DomainError as refused:
+            error, status = refused.detail, refused.status
+        else:
+            messages.success(
+                request,
+                f"{case.case_id} {document.label} offered for {document.total_estimated_cost:,.2f} USD, open until "
+                f"{document.offer_expires_on:%d %b %Y}; content hash {document.content_hash}.",
+            )
+            return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, document.label]))
+    elif request.method == "POST":
+        status = 400
+    context = {"case": case, "label": label, "form": form, "error": error}
+    return render(request, "documents/document_offer.html", context, status=status)
 
 
 @login_required

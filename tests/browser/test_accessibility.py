@@ -24,12 +24,21 @@ def pages_for(role: str, staff_case: str, line_case: str, line_number: str, offe
     # A purchaser's users see a case once offered, and never its working lines (DESIGN §8).
     shown = offered_case if role in PURCHASER_ROLES else "JA-P-SAA"
     pages = ["/", "/inbox/", "/cases/", "/cases/?status=nonsense", f"/cases/{shown}/", f"/cases/{shown}/print/"]
+    # The LOA documents of the demo's story (accepted, so Japan's users read them too): A01, its diff
+    # against BASIC, its print (DESIGN §4.3).
+    pages += [
+        "/cases/JA-P-SAA/documents/A01/",
+        "/cases/JA-P-SAA/documents/A01/diff/?against=BASIC",
+        "/cases/JA-P-SAA/documents/A01/print/",
+    ]
     if role in PURCHASER_ROLES:
         pages += ["/purchaser-users/"] if role == "admin_ja" else []
     else:
         pages.append("/cases/JA-P-SAA/lines/001/")
     if role in ("officer", "admin"):
         pages += [
+            "/cases/AT-B-ZAC/documents/BASIC/",  # offered: the countersigned acceptance form
+            "/cases/KS-D-QAB/documents/BASIC/offer/",
             "/cases/new/",
             f"/cases/{staff_case}/edit/",
             f"/cases/{staff_case}/lines/new/",

@@ -10,6 +10,7 @@ from django.urls import resolve, reverse
 from fms.accounts.models import User
 from fms.cases.choices import CaseAction, CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
+from fms.cases.services import line_item_update
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 
@@ -44,8 +45,9 @@ def test_case_page_shows_lines_totals_events_history_and_ledger(client, demo):
     login(client, "auditor")
     japan = Case.objects.get(case_id="JA-P-SAA")
     page = client.get(admin_url(Case, "change", japan.pk)).content.decode()
-    assert "$133,300,000.00" in page
-    assert "$90,000,000.00" in page  # MDE value
+    # A01's working lines: 4 missiles at 24M (MDE), canisters and support; 133.3M with accessorials.
+    assert "$126,300,000.00" in page
+    assert "$96,000,000.00" in page  # MDE value
     assert "MK 29 missile canister" in page
     assert "hash chain verified" in page
     assert "ledger (append-only)" in page.lower()
@@ -70,7 +72,29 @@ def decide(client, line: LineItem, action: str, comment: str = ""):
     )
 
 
-def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, demo):
+def take_on_the_document_pages(officer, japan: Case, action: str) -> None:
+    """The admin's offer and accept lead to the BASIC document's pages (DESIGN §4.3)."""
+    if action == CaseAction.OFFER:
+        offer = reverse("document-offer", args=[japan.case_id, "BASIC"])
+        offered = officer.post(offer, {"transportation": "1300000.00"}, follow=True)
+        assert "BASIC offered" in offered.content.decode()
+        return
+    basic = japan.documents.get(label="BASIC")
+    accepted = officer.post(
+        reverse("document-detail", args=[japan.case_id, "BASIC"]),
+        {
+            "content_hash": basic.content_hash,
+            "signatory_name": "Taro Yamada",
+            "signatory_title": "Director",
+            "accepted_on": basic.offered_on.isoformat(),
+            "signed_copy_sha256": "ab" * 32,
+        },
+        follow=True,
+    )
+    assert f"BASIC accepted for content {basic.content_hash}" in accepted.content.decode()
+
+
+def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, demo_cases):
     japan = Case.objects.get(case_id="JA-P-SAA")
     officer, reviewer = login(client.__class__(), "officer"), login(client.__class__(), "reviewer")
 
@@ -93,6 +117,11 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
     assert response.status_code == 200
     japan.refresh_from_db()
     assert japan.lor_received_on == dt.date(2017, 11, 1)
+    # The LOA's prices (as the demo's story sets them): the notified $133.3M must hold the BASIC
+    # document's total with its surcharge and transportation, or the offer is refused for room.
+    for number, unit_cost in (("001", "24000000.00"), ("003", "25000000.00")):
+        line = japan.lines.get(line_number=number)
+        line_item_update(actor=User.objects.get(username="officer"), line=line, unit_cost=Decimal(unit_cost))
 
     events_before = ApprovalEvent.objects.filter(case=japan).count()
     for line in japan.lines.all():
@@ -109,6 +138,15 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
         (officer, CaseAction.CLOSE),
     ]
     for who, action in steps:
+        if action in (CaseAction.OFFER, CaseAction.ACCEPT):
+            # The workflow panel links to the document instead; a posted bare step is refused, naming the route.
+            page = who.get(admin_url(Case, "change", japan.pk)).content.decode()
+            assert reverse("document-offer" if action == CaseAction.OFFER else "document-detail",
+                           args=[japan.case_id, "BASIC"]) in page  # fmt: skip
+            refused = step(who, japan, action).content.decode()
+            assert f"/api/v1/cases/{japan.case_id}/documents/BASIC/{action}/" in refused
+            take_on_the_document_pages(who, japan, action)
+            continue
         response = step(who, japan, action)
         assert response.status_code == 200
         assert "is now" in response.content.decode(), action
@@ -118,7 +156,7 @@ def test_the_japan_case_walks_from_development_to_closed_in_the_admin(client, de
     assert verify_ledger([japan.pk]).ok
 
 
-def test_a_refused_step_is_a_message_not_a_500(client, demo):
+def test_a_refused_step_is_a_message_not_a_500(client, demo_cases):
     japan = Case.objects.get(case_id="JA-P-SAA")
     officer = login(client, "officer")
     response = step(officer, japan, CaseAction.START_WRITE)
@@ -130,7 +168,7 @@ def test_a_refused_step_is_a_message_not_a_500(client, demo):
     assert japan.status == CaseStatus.DEVELOPMENT
 
 
-def test_an_officer_cannot_approve_from_the_admin(client, demo):
+def test_an_officer_cannot_approve_from_the_admin(client, demo_cases):
     japan = Case.objects.get(case_id="JA-P-SAA")
     line = japan.lines.first()
     officer = login(client, "officer")
@@ -141,7 +179,7 @@ def test_an_officer_cannot_approve_from_the_admin(client, demo):
     assert line.review_status == LineStatus.SUBMITTED
 
 
-def test_a_stale_decision_is_refused_with_a_message(client, demo):
+def test_a_stale_decision_is_refused_with_a_message(client, demo_cases):
     line = Case.objects.get(case_id="JA-P-SAA").lines.first()
     decide(login(client.__class__(), "officer"), line, "submit")
     line.refresh_from_db()
@@ -156,7 +194,7 @@ def test_a_stale_decision_is_refused_with_a_message(client, demo):
     assert line.review_status == LineStatus.SUBMITTED
 
 
-def test_adding_a_case_and_lines_in_the_admin_goes_through_the_services(client, demo):
+def test_adding_a_case_and_lines_in_the_admin_goes_through_the_services(client, demo_cases):
     officer = login(client, "officer")
     form = {
         "case_id": "KS-B-NEW",
@@ -179,7 +217,7 @@ def test_adding_a_case_and_lines_in_the_admin_goes_through_the_services(client, 
     assert case.lines.get().created_by.username == "officer"
 
 
-def test_ledger_pages_are_read_only(client, demo):
+def test_ledger_pages_are_read_only(client, demo_cases):
     login(client, "admin")
     event = ApprovalEvent.objects.first()
     assert client.post(admin_url(ApprovalEvent, "change", event.pk), {"comment": "x"}).status_code == 403
@@ -205,13 +243,13 @@ def case_form(case: Case, **changes) -> dict:
     return {**form, **changes}
 
 
-def test_the_case_change_page_carries_the_version_it_shows(client, demo):
+def test_the_case_change_page_carries_the_version_it_shows(client, demo_cases):
     japan = Case.objects.get(case_id="JA-P-SAA")
     page = login(client, "officer").get(admin_url(Case, "change", japan.pk)).content.decode()
     assert f'name="read_version" value="{japan.version}"' in page
 
 
-def test_a_stale_admin_case_save_is_refused_with_the_form_kept(client, demo):
+def test_a_stale_admin_case_save_is_refused_with_the_form_kept(client, demo_cases):
     from fms.cases import services
 
     japan = Case.objects.get(case_id="JA-P-SAA")
@@ -238,7 +276,7 @@ def test_a_stale_admin_case_save_is_refused_with_the_form_kept(client, demo):
     assert Case.objects.get(pk=japan.pk).notes == "My own note"
 
 
-def test_an_admin_case_save_without_a_version_is_refused(client, demo):
+def test_an_admin_case_save_without_a_version_is_refused(client, demo_cases):
     japan = Case.objects.get(case_id="JA-P-SAA")
     form = case_form(japan, notes="No version")
     del form["read_version"]
@@ -248,7 +286,7 @@ def test_an_admin_case_save_without_a_version_is_refused(client, demo):
     assert Case.objects.get(pk=japan.pk).version == japan.version
 
 
-def test_the_admin_passes_the_version_read_to_the_service(client, demo, monkeypatch):
+def test_the_admin_passes_the_version_read_to_the_service(client, demo_cases, monkeypatch):
     from fms.cases import services
 
     japan = Case.objects.get(case_id="JA-P-SAA")
@@ -265,7 +303,7 @@ def test_the_admin_passes_the_version_read_to_the_service(client, demo, monkeypa
     assert seen["notes"] == "Checked"
 
 
-def test_a_stale_admin_line_save_is_refused_with_the_form_kept(client, demo):
+def test_a_stale_admin_line_save_is_refused_with_the_form_kept(client, demo_cases):
     from fms.cases import services
 
     line = LineItem.objects.get(case__case_id="JA-P-SAA", line_number="001")
@@ -288,7 +326,7 @@ def test_a_stale_admin_line_save_is_refused_with_the_form_kept(client, demo):
     assert LineItem.objects.get(pk=line.pk).description == "Colleague's text"
 
 
-def test_a_stale_line_in_the_case_inline_is_refused(client, demo):
+def test_a_stale_line_in_the_case_inline_is_refused(client, demo_cases):
     from fms.cases import services
 
     japan = Case.objects.get(case_id="JA-P-SAA")
@@ -320,7 +358,7 @@ def test_a_stale_line_in_the_case_inline_is_refused(client, demo):
 
 
 @pytest.mark.parametrize(("field", "limit"), [("description", 10_000), ("notes", 20_000)])
-def test_admin_case_text_beyond_its_limit_is_refused_next_to_the_field(client, demo, field, limit):
+def test_admin_case_text_beyond_its_limit_is_refused_next_to_the_field(client, demo_cases, field, limit):
     japan = Case.objects.get(case_id="JA-P-SAA")
     response = login(client, "officer").post(
         admin_url(Case, "change", japan.pk), case_form(japan, **{field: "x" * (limit + 1)})

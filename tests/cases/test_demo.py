@@ -1,4 +1,6 @@
-"""load_demo: the Japan case to the cent, the other demo cases, idempotent, refused in production."""
+"""load_demo: the Japan case to the cent, the other demo cases, idempotent, refused in production.
+
+The Japan case's LOA story (BASIC, A01) is checked in detail in tests/documents/test_story.py."""
 
 from decimal import Decimal
 from io import StringIO
@@ -22,15 +24,18 @@ def load(**options) -> str:
     return out.getvalue()
 
 
-def test_the_japan_case_totals_exactly_133_3_million_and_needs_notification():
+def test_the_japan_case_is_offered_and_amended_to_exactly_133_3_million_and_needs_notification():
     load()
     japan = Case.objects.get(case_id="JA-P-SAA")
-    assert japan.total_value == Decimal("133300000.00")
+    assert (japan.purchaser_id, japan.implementing_agency_id, japan.status) == ("JA", "P", "implemented")
+    # The working lines are A01's: the notified value is A01's total with surcharge and accessorials.
+    a01 = japan.documents.get(label="A01")
+    assert (a01.status, a01.total_estimated_cost) == ("accepted", Decimal("133300000.00"))
     assert japan.mde_value > 0
     assert japan.notification_required
-    assert (japan.purchaser_id, japan.implementing_agency_id, japan.status) == ("JA", "P", "development")
     lines = {line.category: line for line in japan.lines.all()}
-    assert (lines["missile"].quantity, lines["missile"].is_mde) == (3, True)
+    assert (lines["missile"].quantity, lines["missile"].is_mde) == (4, True)
+    assert japan.documents.get(label="BASIC").lines.get(category="missile").quantity == 3  # the article's figure
     assert lines["launcher_canister"].quantity == 4
     assert "contractor_support" in lines
     assert "four (4)" in japan.notes
@@ -46,6 +51,11 @@ def test_other_demo_cases_cover_other_purchasers_and_statuses():
     assert others.count() >= 3
     assert others.filter(purchaser_id="KS").exists()
     assert len(set(others.values_list("status", flat=True)) - {"development"}) >= 3
+    # Every case past proposed got there through its BASIC document, never by a bare case step.
+    for case in Case.objects.filter(status__in=["offered", "accepted", "implemented"]):
+        basic = case.documents.get(label="BASIC")
+        expected = "offered" if case.status == "offered" else "accepted"
+        assert basic.status == expected, case.case_id
     assert verify_ledger().ok
 
 

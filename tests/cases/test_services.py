@@ -10,18 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from fms.accounts.roles import REVIEWER
-from fms.cases import digests, services
+from fms.cases import digests, services, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
-from fms.cases.errors import SeparationOfDuties, TransitionNotAllowed
+from fms.cases.errors import DocumentStepRequired, SeparationOfDuties, TransitionNotAllowed
 from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 from fms.notifications import rules as notification_rules
 from fms.notifications import services as notification_services
+from fms.notifications.errors import NotificationNotCleared
 from fms.reference.models import Purchaser
 from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS, STATUS_WORDS
-from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
+from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, take_step, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,26 @@ def test_every_case_step_through_the_service(status, officer, reviewer):
     for action in CASE_ACTIONS:
         before = snapshot(case)
         actor = actor_for(status, action, officer=officer, reviewer=reviewer)
-        if (status, action) in LEGAL_CASE_STEPS:
+        if (status, action) in LEGAL_CASE_STEPS and workflow.case_transition_for(status, action).document_step:
+            # Offer and accept are the BASIC document's steps: refused as bare case steps, whoever asks.
+            for asking in (actor, reviewer):
+                with pytest.raises(
+                    DocumentStepRequired, match=f"use POST /api/v1/cases/{case.case_id}/documents/BASIC/"
+                ):
+                    services.case_transition(actor=asking, case=case, action=action)
+            assert snapshot(case) == before
+            with rolled_back():
+                moved = take_step(case, action, officer=officer, reviewer=reviewer)
+                assert moved.status == LEGAL_CASE_STEPS[(status, action)]
+                event = last_event(case)
+                assert (event.action, event.from_status, event.to_status, event.actor) == (
+                    action,
+                    status,
+                    moved.status,
+                    officer,
+                )
+                assert event.content_digest == case.documents.get(label="BASIC").content_hash
+        elif (status, action) in LEGAL_CASE_STEPS:
             # The other role lacks this step's permission: refused before any guard is looked at.
             other = reviewer if actor == officer else officer
             with pytest.raises(NotAllowed, match=f"^You do not have permission to {action.replace('_', ' ')} cases"):
@@ -99,14 +119,25 @@ def test_a_walk_records_one_event_per_step_in_order(officer, reviewer):
     assert verify_ledger([case.pk]).ok
 
 
-def test_offer_sets_the_expiry_85_days_ahead_unless_given(officer, reviewer):
+def test_the_case_step_of_a_document_refuses_without_its_basic_document_having_moved(officer, reviewer):
+    """case_document_step (fms.documents' entry) still checks, through case.documents, that the
+    BASIC document took its own step: no caller can offer or accept a case past its document."""
     case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
-    with rolled_back():
-        offered = services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
-        assert offered.offer_expires_on == timezone.localdate() + dt.timedelta(days=85)
-    given = timezone.localdate() + dt.timedelta(days=30)
-    offered = services.case_transition(actor=officer, case=case, action=CaseAction.OFFER, offer_expires_on=given)
-    assert offered.offer_expires_on == given
+    before = snapshot(case)
+    take = {"actor": officer, "case": case, "comment": "", "today": timezone.localdate(), "content_digest": "0" * 64}
+    later = timezone.localdate() + dt.timedelta(days=85)
+    with pytest.raises(TransitionNotAllowed, match="the BASIC document is not offered") as refusal:
+        services.case_document_step(action=CaseAction.OFFER, offer_expires_on=later, **take)
+    assert refusal.value.type == "transition-not-allowed"
+    assert list(refusal.value.errors) == ["documents"]
+    with pytest.raises(TransitionNotAllowed, match="'cancel' is not a step of the LOA document"):
+        services.case_document_step(action=CaseAction.CANCEL, **take)
+    assert snapshot(case) == before
+    offered = walk_to(CaseStatus.OFFERED, officer=officer, reviewer=reviewer)
+    before = snapshot(offered)
+    with pytest.raises(TransitionNotAllowed, match="the BASIC document is not accepted"):
+        services.case_document_step(action=CaseAction.ACCEPT, **{**take, "case": offered})
+    assert snapshot(offered) == before
 
 
 def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(
@@ -119,16 +150,21 @@ def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(
         case = services.case_transition(actor=officer, case=case, action=action)
     case = services.case_transition(actor=reviewer, case=case, action=CaseAction.PROPOSE)
     assert case.notification_required
-    with pytest.raises(TransitionNotAllowed, match="no congressional notification is linked"):
-        services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
+    # Offered through its BASIC document, whose estimated total the notification check weighs (DESIGN §4.4).
+    with pytest.raises(NotificationNotCleared, match="link a notified notification first"):
+        take_step(case, CaseAction.OFFER, officer=officer, reviewer=reviewer)
 
     today = notification_rules.washington_today(timezone.now())
     notification = notification_services.notification_create(
-        actor=cn_officer, purchaser=case.purchaser, notified_on=today, total_value=case.total_value, status="notified"
+        actor=cn_officer,
+        purchaser=case.purchaser,
+        notified_on=today,
+        total_value=Decimal("110000000.00"),
+        status="notified",
     )
     case = services.case_update(actor=officer, case=case, notification=notification)
-    with pytest.raises(TransitionNotAllowed, match="congressional review period runs until"):
-        services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
+    with pytest.raises(NotificationNotCleared, match="runs until"):
+        take_step(case, CaseAction.OFFER, officer=officer, reviewer=reviewer)
 
     # An earlier date once notified is a change a second cn_officer approves.
     _, change = notification_services.notification_update(
@@ -138,7 +174,7 @@ def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(
         actor=cn_officer2, notification=notification, number=change.number, approve=True
     )
     case.refresh_from_db()
-    assert services.case_transition(actor=officer, case=case, action=CaseAction.OFFER).status == CaseStatus.OFFERED
+    assert take_step(case, CaseAction.OFFER, officer=officer, reviewer=reviewer).status == CaseStatus.OFFERED
 
 
 def test_steps_need_the_role_that_owns_them(officer, reviewer, client_ja, auditor):

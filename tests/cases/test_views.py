@@ -104,7 +104,7 @@ def test_a_client_sees_only_its_purchaser_and_no_buttons(client, demo):
     assert page(client, "review-queue").status_code == 404
 
 
-def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(client, demo):
+def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(client, demo_cases):
     officer = page(as_user(client, "officer"), "case-detail", "JA-P-SAA").content.decode()
     assert "disabled>Start writing</button>" in officer
     assert "Not yet: the date the Letter of Request was received is not set." in officer
@@ -248,7 +248,7 @@ def test_a_case_step_from_the_page(client, demo):
     assert "A case in Write cannot close the case" in refused.content.decode()
 
 
-def test_dashboard_counts_and_charts(client, demo):
+def test_dashboard_counts_and_charts(client, demo_cases):
     body = page(as_user(client, "auditor"), "dashboard").content.decode()
     assert body.count("<svg") >= 2
     assert "Case value by status" in body

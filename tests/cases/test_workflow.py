@@ -18,9 +18,14 @@ LEGAL_LINE_STEPS = expected.LINE_STEPS
 CASE_ACTIONS = list(expected.CASE_ACTIONS)
 
 
+# The BASIC document has taken its own step before the case takes offer or accept (DESIGN §4.3).
+BASIC_MOVED = {"proposed": "offered", "offered": "accepted"}
+
+
 def facts(**overrides) -> workflow.CaseFacts:
     """Facts under which every guard holds."""
     values = {
+        "basic_document": BASIC_MOVED.get(overrides.get("status", "")),
         "case_id": "JA-P-SAA",
         "status": "development",
         "line_statuses": ("approved", "approved"),
@@ -221,6 +226,42 @@ def test_accept_on_the_expiry_day_but_not_after():
     assert refused("offered", "accept", offer_expires_on=yesterday).detail == (
         "Cannot record acceptance JA-P-SAA (in Offered): the offer expired on 2026-11-25."
     )
+
+
+@pytest.mark.parametrize("basic", [None, "draft", "withdrawn"])
+def test_offer_needs_the_basic_document_offered(basic):
+    refusal = refused("proposed", "offer", basic_document=basic)
+    assert refusal.detail == (
+        "Cannot offer to the purchaser JA-P-SAA (in Proposed): the BASIC document is not offered: the case is "
+        "offered by freezing and offering its BASIC document."
+    )
+    assert list(refusal.errors) == ["documents"]
+
+
+@pytest.mark.parametrize("basic", [None, "offered", "expired"])
+def test_accept_needs_the_basic_document_accepted(basic):
+    assert refused("offered", "accept", basic_document=basic).detail == (
+        "Cannot record acceptance JA-P-SAA (in Offered): the BASIC document is not accepted: the case is accepted "
+        "when the purchaser accepts its BASIC document."
+    )
+
+
+def test_offer_and_accept_are_the_document_steps_and_their_refusal_names_the_route():
+    assert {t.action for t in workflow.CASE_TRANSITIONS if t.document_step} == {"offer", "accept"}
+    offer = workflow.case_transition_for("proposed", "offer")
+    refusal = workflow.refuse_document_step("JA-P-SAA", offer)
+    assert (refusal.type, refusal.status, refusal.state, refusal.action) == (
+        "document-step-required",
+        409,
+        "proposed",
+        "offer",
+    )
+    assert refusal.route == "POST /api/v1/cases/JA-P-SAA/documents/BASIC/offer/"
+    assert refusal.route in refusal.detail
+    accept = workflow.refuse_document_step("JA-P-SAA", workflow.case_transition_for("offered", "accept"))
+    assert accept.errors == {
+        "action": ['Use POST /api/v1/cases/JA-P-SAA/documents/BASIC/accept/ with its "content_hash".']
+    }
 
 
 def test_accept_needs_an_expiry_date():

@@ -221,3 +221,62 @@ def test_purchasers_never_see_a_draft(officer, auditor, proposed):
     assert [d["label"] for d in client.get(url(proposed)).json()["results"]] == ["BASIC"]
     assert client.get(url(proposed, "A01/")).status_code == 404
     assert [d["label"] for d in bearer("auditor").get(url(proposed)).json()["results"]] == ["BASIC", "A01"]
+
+
+# ---- The case's own routes: offer and accept only through the document --------------------------
+
+
+def _case_step(client, case, action: str):
+    etag = client.get(f"/api/v1/cases/{case.case_id}/")["ETag"]
+    return client.post(f"/api/v1/cases/{case.case_id}/transition/", {"action": action}, HTTP_IF_MATCH=etag)
+
+
+def _case_row(case) -> tuple:
+    case.refresh_from_db()
+    return case.status, case.version, case.offer_expires_on, case.documents.count()
+
+
+def test_the_case_transition_refuses_offer_and_accept_naming_the_document_route(officer, proposed, signatory):
+    client = bearer("officer")
+    before = _case_row(proposed)
+    response = _case_step(client, proposed, "offer")
+    assert (response.status_code, response["Content-Type"]) == (409, PROBLEM)
+    problem = response.json()
+    assert problem["type"].endswith("document-step-required")
+    assert f"POST /api/v1/cases/{proposed.case_id}/documents/BASIC/offer/" in problem["detail"]
+    assert problem["errors"] == {"action": [f"Use POST /api/v1/cases/{proposed.case_id}/documents/BASIC/offer/."]}
+    assert _case_row(proposed) == before  # no document, no step, no event
+
+    offered(officer, proposed)
+    before = _case_row(proposed)
+    response = _case_step(client, proposed, "accept")
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("document-step-required")
+    assert "/documents/BASIC/accept/" in response.json()["detail"]
+    assert _case_row(proposed) == before
+
+
+def test_the_case_names_its_effective_document_and_estimated_total(officer, auditor, proposed):
+    client = bearer("auditor")
+    case_url = f"/api/v1/cases/{proposed.case_id}/"
+    fresh = client.get(case_url).json()
+    assert (fresh["effective_document"], fresh["estimated_total"]) == (None, None)  # nothing frozen yet
+    offered(officer, proposed)
+    after_offer = client.get(case_url).json()
+    assert (after_offer["effective_document"], after_offer["estimated_total"]) == (None, "4228.00")
+    basic = proposed.documents.get(label="BASIC")
+    bearer("officer").post(
+        url(proposed, "BASIC/accept/"),
+        {
+            "content_hash": basic.content_hash,
+            "signatory_name": "Taro Yamada",
+            "signatory_title": "Director",
+            "signed_copy_sha256": "ab" * 32,
+        },
+        format="json",
+    )
+    listed = {c["case_id"]: c for c in client.get("/api/v1/cases/").json()["results"]}
+    assert (listed[proposed.case_id]["effective_document"], listed[proposed.case_id]["estimated_total"]) == (
+        "BASIC",
+        "4228.00",
+    )

@@ -116,3 +116,63 @@ def test_an_open_amendment_offers_the_line_links_on_the_case_page(client, office
     assert ">Add line</a>" in amending
     line_page = client.get(f"/cases/{case.case_id}/lines/{lines_of(case)[0].line_number}/").content.decode()
     assert f"/cases/{case.case_id}/lines/{lines_of(case)[0].line_number}/edit/" in line_page
+
+
+# ---- Offer and countersigned acceptance on the pages (the case page's steps lead here) ----------
+
+
+def test_the_case_page_offers_through_the_basic_document_page(client, officer, reviewer):
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    client.force_login(officer)
+    page = client.get(f"/cases/{case.case_id}/").content.decode()
+    assert f'href="/cases/{case.case_id}/documents/BASIC/offer/"' in page
+    assert 'name="action" value="offer"' not in page  # no bare case step
+    form = client.get(f"/cases/{case.case_id}/documents/BASIC/offer/").content.decode()
+    assert "Offer BASIC of" in form
+    assert 'name="transportation"' in form
+    # The test lines carry no delivery term code: the transportation estimate is required, by name.
+    refused = client.post(f"/cases/{case.case_id}/documents/BASIC/offer/", {})
+    assert refused.status_code == 400
+    assert "Enter the transportation estimate" in refused.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.documents.count()) == (CaseStatus.PROPOSED, 0)
+    done = client.post(f"/cases/{case.case_id}/documents/BASIC/offer/", {"transportation": "100.00"}, follow=True)
+    assert "BASIC offered for 4,228.00 USD" in done.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.documents.get().status) == (CaseStatus.OFFERED, "offered")
+
+
+def test_only_staff_who_offer_see_the_offer_page(client, reviewer, offered):
+    case, _ = offered
+    client.force_login(reviewer)
+    assert client.get(f"/cases/{case.case_id}/documents/BASIC/offer/").status_code == 404
+    client.force_login(_signatory())
+    assert client.post(f"/cases/{case.case_id}/documents/BASIC/offer/", {"transportation": "1.00"}).status_code == 404
+
+
+def test_staff_record_a_countersigned_acceptance_on_the_document_page(client, officer, offered):
+    case, document = offered
+    client.force_login(officer)
+    case_page = client.get(f"/cases/{case.case_id}/").content.decode()
+    assert f'href="/cases/{case.case_id}/documents/BASIC/#record-acceptance"' in case_page
+    page = client.get(f"/cases/{case.case_id}/documents/BASIC/").content.decode()
+    assert "Record a countersigned acceptance" in page
+    form = {
+        "content_hash": document.content_hash,
+        "signatory_name": "Taro Yamada",
+        "signatory_title": "Director",
+        "accepted_on": document.offered_on.isoformat(),
+        "signed_copy_sha256": "not a hash",
+    }
+    refused = client.post(f"/cases/{case.case_id}/documents/BASIC/", form)
+    assert refused.status_code == 400
+    assert "64 lowercase hexadecimal characters." in refused.content.decode()
+    document.refresh_from_db()
+    assert document.status == "offered"
+    done = client.post(
+        f"/cases/{case.case_id}/documents/BASIC/", {**form, "signed_copy_sha256": "ab" * 32}, follow=True
+    )
+    assert f"{case.case_id} BASIC accepted for content {document.content_hash}" in done.content.decode()
+    document.refresh_from_db()
+    case.refresh_from_db()
+    assert (document.status, document.acceptance_method, case.status) == ("accepted", "countersigned_copy", "accepted")

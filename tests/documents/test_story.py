@@ -25,7 +25,7 @@ DOCS = f"{CASE}documents/"
 
 
 @pytest.fixture
-def signatory(demo):
+def signatory(demo_cases):
     user = User.objects.create(username="signatory_ja", purchaser_id="JA", is_staff=False)
     user.groups.add(*Group.objects.filter(name__in=[CLIENT, CLIENT_OFFICER]))
     client = APIClient()
@@ -69,8 +69,8 @@ def _accept(signatory, label: str) -> dict:
     return accepted.json()
 
 
-def test_the_japan_story_through_the_api(api, signatory):
-    officer, reviewer = api("officer"), api("reviewer")
+def test_the_japan_story_through_the_api(api_cases, signatory):
+    officer, reviewer = api_cases("officer"), api_cases("reviewer")
     etag = officer.get(CASE)["ETag"]
     assert officer.patch(CASE, {"lor_received_on": "2017-11-01"}, HTTP_IF_MATCH=etag).status_code == 200
     codes = {"source_code": "P", "type_of_assistance": "5", "offer_release_code": "Z", "delivery_term_code": "8"}
@@ -125,16 +125,18 @@ def test_the_japan_story_through_the_api(api, signatory):
     assert verify_ledger([japan.pk]).ok
 
 
-def _story() -> str:
+def _load_demo() -> str:
     out = StringIO()
     with override_settings(DEBUG=True):
-        call_command("load_loa_story", stdout=out)
+        call_command("load_demo", stdout=out)
     return out.getvalue()
 
 
-def test_the_demo_story_loader_tells_it_and_is_idempotent(demo):
-    output = _story()
-    assert "LOA story loaded" in output
+def test_load_demo_tells_the_story_and_is_idempotent():
+    output = _load_demo()
+    assert "JA-P-SAA BASIC and A01" in output
+    assert "signatory_ja" in output
+    assert "signatory_ja-demo-pass" in output
     a01 = LoaDocument.objects.get(case__case_id="JA-P-SAA", label="A01")
     assert (a01.status, a01.total_estimated_cost, a01.accepted_by.username) == (
         "accepted",
@@ -146,6 +148,6 @@ def test_the_demo_story_loader_tells_it_and_is_idempotent(demo):
     assert LoaDocument.objects.get(case__case_id="JA-B-SAB", label="M01").status == "issued"
     assert Case.objects.get(case_id="JA-P-SAA").status == "implemented"
     counts = (LoaDocument.objects.count(), ApprovalEvent.objects.count())
-    assert "already loaded; nothing changed" in _story()
+    assert "already loaded; nothing changed" in _load_demo()
     assert (LoaDocument.objects.count(), ApprovalEvent.objects.count()) == counts
     assert verify_ledger().ok

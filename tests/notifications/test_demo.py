@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from fms.documents.demo import load_loa_story
 from fms.notifications import services
 from fms.notifications.models import CongressionalNotification
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_japan_notification_is_filled_to_the_cent_by_a01(demo):
-    load_loa_story()  # BASIC (3 missiles) accepted, then A01 (4) offered: the case counts once, at A01
+    # load_demo tells the LOA story: BASIC (3 missiles) accepted, then A01 (4): the case counts once, at A01
     japan = CongressionalNotification.objects.get(purchaser_id="JA", notified_on="2018-01-09")
 
     assert (japan.created_by.username, japan.transmittal_number, japan.status) == ("cn_officer", None, "notified")

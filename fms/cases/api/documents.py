@@ -126,6 +126,29 @@ def lines_of_case() -> Coalesce:
     return Coalesce(Subquery(lines, output_field=JSONField()), Func(template="'[]'::json", output_field=JSONField()))
 
 
+# DESIGN §3/§4.3: the document in force is the latest accepted or issued one; until one is, the
+# estimate is the latest frozen (offered) one's. LOA documents belong to fms.documents, above
+# this app: they are reached through the reverse relation `Case.documents`, never imported.
+IN_FORCE = ("accepted", "issued")
+FROZEN = ("offered", "accepted", "issued")
+
+
+def _latest_document(statuses: tuple[str, ...], column: str) -> Subquery:
+    documents = Case._meta.get_field("documents").related_model.objects
+    latest = documents.filter(case=OuterRef("pk"), status__in=statuses).order_by("-created_at", "-id")
+    return Subquery(latest.values(column)[:1])
+
+
+def effective_document() -> Subquery:
+    return _latest_document(IN_FORCE, "label")
+
+
+def estimated_total() -> Cast:
+    return text(
+        Coalesce(_latest_document(IN_FORCE, "total_estimated_cost"), _latest_document(FROZEN, "total_estimated_cost"))
+    )
+
+
 def case_document(*, with_lines: bool) -> JSONBuild:
     fields = {
         "case_id": F("case_id"),
@@ -144,6 +167,8 @@ def case_document(*, with_lines: bool) -> JSONBuild:
         "mde_value": text("mde_value"),
         "design_construction_value": text("design_construction_value"),
         "notification_required": notification_required_expression(),
+        "effective_document": effective_document(),
+        "estimated_total": estimated_total(),
         "created_by": F("created_by__username"),
         "created_at": F("created_at"),
         "updated_at": F("updated_at"),

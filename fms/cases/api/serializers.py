@@ -102,7 +102,6 @@ class CaseUpdateSerializer(CaseCreateSerializer):
 class TransitionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=[a for a in CaseAction.values if a != CaseAction.CREATE])
     comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["comment"])
-    offer_expires_on = serializers.DateField(required=False, allow_null=True, help_text="Only with action offer.")
 
 
 class LineWriteSerializer(StrictSerializer):
@@ -265,6 +264,16 @@ class CaseSerializer(serializers.Serializer):
     mde_value = staff_only(money())
     design_construction_value = staff_only(money())
     notification_required = staff_only(serializers.BooleanField(help_text="Meets an AECA 36(b) threshold."))
+    effective_document = serializers.CharField(
+        allow_null=True, help_text="Label of the LOA document in force (the latest accepted or issued); null before."
+    )
+    estimated_total = MoneyText(
+        allow_null=True,
+        help_text=(
+            'US dollars as a string, e.g. "133300000.00": the total estimated cost (lines, accessorials, '
+            "surcharges) of the document in force, else of the offered one; null until a document is frozen."
+        ),
+    )
     created_by = staff_only(serializers.CharField())
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 CASE_FIELDS = {
     "case_id", "purchaser", "implementing_agency", "title", "description", "notes", "status", "lor_date",
     "lor_received_on", "offer_expires_on", "notification", "notification_id", "total_value", "mde_value",
-    "design_construction_value", "notification_required", "created_by", "created_at", "updated_at", "version",
+    "design_construction_value", "notification_required", "effective_document", "estimated_total", "created_by",
+    "created_at", "updated_at", "version",
 }  # fmt: skip
 
 
@@ -28,14 +29,16 @@ def test_the_japan_case_to_the_cent(api):
     assert response.status_code == 200
     case = response.json()
     assert set(case) == CASE_FIELDS | {"lines"}
-    assert case["total_value"] == "133300000.00"
-    assert case["mde_value"] == "90000000.00"
+    # In force: A01, DSCA's 4 missiles, whose total estimated cost is the notified value to the cent.
+    assert (case["effective_document"], case["estimated_total"]) == ("A01", "133300000.00")
+    assert case["total_value"] == "126300000.00"  # the working lines, before surcharge and accessorials
+    assert case["mde_value"] == "96000000.00"
     assert case["notification_required"] is True
-    assert (case["purchaser"], case["implementing_agency"], case["status"]) == ("JA", "P", "development")
+    assert (case["purchaser"], case["implementing_agency"], case["status"]) == ("JA", "P", "implemented")
     assert case["notification"] is None  # transmittal number not found
     assert isinstance(case["notification_id"], int)
     assert [line["line_number"] for line in case["lines"]] == ["001", "002", "003"]
-    assert case["lines"][0]["unit_cost"] == "30000000.00"
+    assert (case["lines"][0]["quantity"], case["lines"][0]["unit_cost"]) == (4, "24000000.00")
     assert response["ETag"] == f'"{case["version"]}"'
     assert response["X-Request-ID"]
 
@@ -94,14 +97,17 @@ def test_an_unknown_filter_value_with_a_percent_sign_is_a_400_naming_the_field(a
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("status=development", {"JA-P-SAA", "GY-P-ABC"}),
+        ("status=development", {"GY-P-ABC"}),
         ("status=review,offered", {"KS-D-QAB", "AT-B-ZAC"}),
-        ("purchaser=ja", {"JA-P-SAA"}),
-        ("implementing_agency=B", {"AT-B-ZAC", "SR-B-YAD"}),
+        ("purchaser=ja", {"JA-P-SAA", "JA-B-SAB"}),
+        ("implementing_agency=B", {"AT-B-ZAC", "SR-B-YAD", "JA-B-SAB"}),
         ("notification_required=true", {"JA-P-SAA"}),
-        ("q=patriot", {"SR-B-YAD"}),
+        ("q=patriot", {"SR-B-YAD", "JA-B-SAB"}),
         ("q=sm-3 canisters", {"JA-P-SAA"}),
-        ("updated_since=2000-01-01T00:00:00%2B23:00", {"JA-P-SAA", "GY-P-ABC", "KS-D-QAB", "AT-B-ZAC", "SR-B-YAD"}),
+        (
+            "updated_since=2000-01-01T00:00:00%2B23:00",
+            {"JA-P-SAA", "JA-B-SAB", "GY-P-ABC", "KS-D-QAB", "AT-B-ZAC", "SR-B-YAD"},
+        ),
         ("updated_since=2999-01-01T00:00:00Z", set()),
     ],
 )
@@ -190,8 +196,8 @@ def test_create_update_and_walk_a_case(api):
 
 def test_refusals_come_back_as_problems_naming_the_rule(api):
     officer = api("officer")
-    case = officer.get("/api/v1/cases/JA-P-SAA/")
-    refused = officer.post("/api/v1/cases/JA-P-SAA/transition/", {"action": "start_write"}, HTTP_IF_MATCH=case["ETag"])
+    case = officer.get("/api/v1/cases/GY-P-ABC/")  # in development, its LOR received date not known
+    refused = officer.post("/api/v1/cases/GY-P-ABC/transition/", {"action": "start_write"}, HTTP_IF_MATCH=case["ETag"])
     assert refused.status_code == 409
     problem = refused.json()
     assert problem["type"].endswith("transition-not-allowed")
@@ -230,7 +236,7 @@ def test_removing_a_line(api, officer):
 
 
 def test_csv_streams_the_filtered_list(api, officer):
-    response = api("auditor").get("/api/v1/cases/?format=csv&purchaser=JA&expand=lines")
+    response = api("auditor").get("/api/v1/cases/?format=csv&purchaser=JA&q=sm-3&expand=lines")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = b"".join(response.streaming_content).decode().splitlines()

@@ -13,7 +13,7 @@ from fms.reference.models import ImplementingAgency, Purchaser
 pytestmark = pytest.mark.django_db
 
 PAGE_KEYS = {"results", "next", "next_url", "previous", "previous_url"}
-MONEY_FIELDS = {"unit_cost", "total_cost", "total_value", "mde_value", "design_construction_value"}
+MONEY_FIELDS = {"unit_cost", "total_cost", "total_value", "mde_value", "design_construction_value", "estimated_total"}
 VALIDATION = "/api/problems/#validation-error"
 # Lists documented as one page always (same envelope, next null): a case has a handful of documents.
 UNPAGED = {"/api/v1/cases/{case_id}/documents/"}
