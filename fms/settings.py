@@ -359,8 +359,6 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
         "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
         "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
-        "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
-        "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
