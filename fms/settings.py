@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "fms.ledger",
     "fms.cases",
     "fms.documents",
+    "fms.execution",
 ]
 
 MIDDLEWARE = [
@@ -345,6 +346,12 @@ API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 500
 IDEMPOTENCY_KEY_TTL_HOURS = 24
 IDEMPOTENCY_OWNER = "fms.accounts.authentication.idempotency_owner"
+# The guards of the case steps after acceptance (deposit, supply complete, closure, termination
+# costs) read execution data: `cases` asks them through this path, never importing the app above it.
+CASE_STEP_GUARD = "fms.execution.gates.case_step_guard"
+# The demo's execution part (deposits before implementation; deliveries, SDRs, money, closure after the
+# LOA story), a module with before_implementation(case=) and after_story() -> list[str].
+DEMO_EXECUTION = "fms.execution.demo"
 # A request whose Idempotency-Key record is still "in progress" after this long has died (its worker
 # was killed, or the database went away before its outcome was recorded): a retry may run again.
 IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)

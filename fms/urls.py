@@ -20,6 +20,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include(("fms.cases.api.urls", "api"))),
     path("api/v1/", include(("fms.documents.api.urls", "documents-api"))),
+    path("api/v1/", include(("fms.execution.api.urls", "execution-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's setup script as a file (?script): no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

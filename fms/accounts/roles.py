@@ -11,6 +11,7 @@ REVIEWER = "reviewer"
 CLIENT = "client"
 CLIENT_OFFICER = "client_officer"
 AUDITOR = "auditor"
+FINANCE_OFFICER = "finance_officer"
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 
@@ -22,6 +23,9 @@ _READ_DOMAIN = [
     "cases.view_lineitem",
     "ledger.view_approvalevent",
     "documents.view_loadocument",
+    "execution.view_delivery",
+    "execution.view_supplydiscrepancyreport",
+    "execution.view_financialtransaction",
 ]
 
 # Staff manage their own API tokens (administrators anyone's); client tokens are issued for them.
@@ -42,15 +46,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.add_loadocument",
         "documents.offer_loadocument",
         "documents.record_acceptance",
+        "execution.add_delivery",
+        "execution.resolve_sdr",
     ],
     REVIEWER: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,
         "cases.approve_lineitem",
         "cases.review_case",
+        "execution.add_emergencyimplementation",
     ],
     CLIENT: list(_READ_DOMAIN),
-    CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument"],
+    CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument", "execution.file_sdr"],
+    # DSCA / DFAS finance: imports DFAS transactions and records deposits and collections (DESIGN §2).
+    FINANCE_OFFICER: [*_READ_DOMAIN, *_OWN_TOKENS, "execution.add_financialtransaction"],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER, ensure_roles
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, FINANCE_OFFICER, REVIEWER, ensure_roles
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
 from fms.cases.models import Case, CongressionalNotification
@@ -27,6 +27,7 @@ DEMO_USERS = [
     ("reviewer", "Rita", "Reviewer", REVIEWER, None, True, False),
     ("reviewer2", "Raj", "Reviewer", REVIEWER, None, True, False),
     ("auditor", "Ada", "Auditor", AUDITOR, None, True, False),
+    ("finance", "Farah", "Finance", FINANCE_OFFICER, None, True, False),
     ("client_ja", "Japan", "Client", CLIENT, "JA", False, False),
     ("client_ks", "Korea", "Client", CLIENT, "KS", False, False),
 ]
@@ -138,8 +139,7 @@ OTHERS = [
             CaseAction.PROPOSE,
             CaseAction.OFFER,
             CaseAction.ACCEPT,
-            CaseAction.IMPLEMENT,
-        ],
+        ],  # implementation needs the accepted BASIC and its deposit (fms.execution)
     ),
     DemoCase(
         case_id="GY-P-ABC",

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from fms.accounts.models import User
 from fms.accounts.roles import holds_role_permission
@@ -323,6 +325,12 @@ def case_record_acceptance(*, actor: User, case: Case, content_digest: str, comm
         )
 
 
+def step_block(case: Case, action: str) -> workflow.StepBlock | None:
+    """The guard of `action` that an app above `cases` checks (settings.CASE_STEP_GUARD), if unmet."""
+    path = getattr(settings, "CASE_STEP_GUARD", "")
+    return import_string(path)(case=case, action=action) if path else None
+
+
 def _take_step(
     *,
     actor: User,
@@ -335,6 +343,9 @@ def _take_step(
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
+    block = step_block(case, action)
+    if block is not None:
+        raise workflow.refuse_case_step(facts, action, block.reason, block.field)
     if action == CaseAction.OFFER:
         if offer_expires_on is not None and offer_expires_on <= facts.today:
             raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})
@@ -670,6 +681,10 @@ def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[Ste
         if holds_role_permission(actor, transition.permission) != mine:
             continue
         reason = workflow.unmet_case_guard(transition, facts)
+        remedy = workflow.case_guard_remedy(transition, facts)
+        block = step_block(case, transition.action) if reason is None else None
+        if block is not None:
+            reason, remedy = block.reason, block.remedy
         label = CaseAction(transition.action).label
         options.append(
             StepOption(
@@ -677,7 +692,7 @@ def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[Ste
                 label,
                 reason is None,
                 reason or "",
-                workflow.case_guard_remedy(transition, facts),
+                remedy,
                 workflow.ROLE_OF_PERMISSION.get(transition.permission, ""),
             )
         )

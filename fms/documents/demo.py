@@ -13,7 +13,9 @@ already has its BASIC document is left as it is.
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -97,7 +99,7 @@ def _japan(officer: User, reviewer: User, signatory: User) -> None:
     case = _to_proposed(case, officer, reviewer)
     basic = services.document_offer(actor=officer, case=case, label="BASIC", transportation=BASIC_TRANSPORTATION)
     _accept_online(signatory, basic)
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
+    case = _implement(officer, case)
     services.document_open(
         actor=officer,
         case=case,
@@ -144,12 +146,18 @@ def _modified(officer: User, reviewer: User) -> None:
         signatory_title="Deputy Director (fictional)",
         signed_copy_sha256="5e1ec7ed" * 8,  # the scanned countersigned copy's SHA-256 (fictional)
     )
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
+    case = _implement(officer, case)
     services.document_open(actor=officer, case=case, kind="modification", reason="Lower generator spares price.")
     spares = case.lines.get(line_number="001")
     case_services.line_item_update(actor=officer, line=spares, unit_cost=Decimal("11800.00"))
     _approve_all(case, officer, reviewer)
     services.document_issue(actor=officer, case=case, label="M01")
+
+
+def _implement(officer: User, case: Case) -> Case:
+    """Implementation needs the initial deposit, which the apps above record (settings.DEMO_EXECUTION)."""
+    import_module(settings.DEMO_EXECUTION).before_implementation(case=case)
+    return case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
 
 
 def load_loa_story() -> list[str]:
@@ -164,4 +172,5 @@ def load_loa_story() -> list[str]:
         if not Case.objects.filter(case_id=MODIFIED_CASE).exists():
             _modified(officer, reviewer)
             created.append(f"{MODIFIED_CASE} BASIC and M01")
+        created += import_module(settings.DEMO_EXECUTION).after_story()  # deliveries, SDRs, money, closure
     return created
