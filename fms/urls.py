@@ -29,5 +29,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("fms.documents.urls")),
+    path("", include("fms.execution.urls")),
     path("", include("fms.cases.urls")),
 ]
