@@ -129,24 +129,32 @@ _CHECKS = (
            HAVING count(DISTINCT (case_code, line_number, kind, amount, posted_on, description)) > 1
        ) f ON f.source_ref = i.source_ref WHERE i.file_line <> f.first_line""",
 )
+# What was inserted comes back summed per case, so memory stays flat whatever the file's size.
 _INSERT = """
-    INSERT INTO execution_financialtransaction
-        (case_id, line_number, kind, amount, posted_on, source_ref, description, recorded_by_id, recorded_at)
-    SELECT DISTINCT ON (i.source_ref) c.id, i.line_number, i.kind, i.amount, i.posted_on, i.source_ref,
-           i.description, %s, now()
-    FROM financial_import i JOIN cases_case c ON c.case_id = i.case_code
-    ORDER BY i.source_ref, i.file_line
-    ON CONFLICT (source_ref) DO NOTHING
-    RETURNING case_id, kind, amount
+    WITH inserted AS (
+        INSERT INTO execution_financialtransaction
+            (case_id, line_number, kind, amount, posted_on, source_ref, description, recorded_by_id, recorded_at)
+        SELECT DISTINCT ON (i.source_ref) c.id, i.line_number, i.kind, i.amount, i.posted_on, i.source_ref,
+               i.description, %s, now()
+        FROM financial_import i JOIN cases_case c ON c.case_id = i.case_code
+        ORDER BY i.source_ref, i.file_line
+        ON CONFLICT (source_ref) DO NOTHING
+        RETURNING case_id, amount
+    )
+    SELECT case_id, count(*), coalesce(sum(amount), 0) FROM inserted GROUP BY case_id ORDER BY case_id
 """
+
+
+def require_importer(actor: User) -> None:
+    if not holds_role_permission(actor, "execution.add_financialtransaction"):
+        raise NotAllowed("You do not have permission to import financial transactions (a finance officer may).")
 
 
 def financials_import(
     *, actor: User, binary: io.BufferedIOBase, source_name: str, progress: Progress | None = None
 ) -> ImportResult:
     """Import a CSV file (opened in binary); ImportRefused listing every bad row, or what was imported."""
-    if not holds_role_permission(actor, "execution.add_financialtransaction"):
-        raise NotAllowed("You do not have permission to import financial transactions (a finance officer may).")
+    require_importer(actor)
     counter = [0]
     reader = csv.DictReader(_lines(binary, counter))
     missing = [name for name in REQUIRED if name not in (reader.fieldnames or ())]
@@ -185,25 +193,22 @@ def financials_import(
                 transaction.set_rollback(True)
                 raise ImportRefused(dict(sorted(errors.items(), key=lambda item: int(item[0][5:]))), bad)
             cursor.execute(_INSERT, [actor.pk])
-            created = cursor.fetchall()
+            per_case = cursor.fetchall()
             cursor.execute("DROP TABLE financial_import")
-        result.created = len(created)
+        result.created = sum(count for _, count, _ in per_case)
         result.unchanged = result.rows - result.created
-        _record_per_case(actor, created, source_name)
-        result.cases = sorted(
-            Case.objects.filter(pk__in={pk for pk, _, _ in created}).values_list("case_id", flat=True)
-        )
+        result.cases = _record_per_case(actor, per_case, source_name)
     return result
 
 
-def _record_per_case(actor: User, created: list[tuple], source_name: str) -> None:
+def _record_per_case(actor: User, per_case: list[tuple], source_name: str) -> list[str]:
     """One event per case that received transactions: how many, what total, from which file."""
-    per_case: dict[int, list[Decimal]] = {}
-    for case_pk, _kind, amount in created:
-        per_case.setdefault(case_pk, []).append(amount)
-    for case in Case.objects.select_for_update(of=("self",)).filter(pk__in=per_case).order_by("pk"):
-        amounts = per_case[case.pk]
-        total = sum(amounts, Decimal("0.00"))
-        comment = f"{len(amounts)} financial transactions imported from {source_name} (${total:,.2f} in all)"
+    totals = {case_pk: (count, total) for case_pk, count, total in per_case}
+    cases = []
+    for case in Case.objects.select_for_update(of=("self",)).filter(pk__in=totals).order_by("case_id"):
+        count, total = totals[case.pk]
+        comment = f"{count} financial transactions imported from {source_name} (${total:,.2f} in all)"
         record_event(case=case, action=ExecutionStep.POST_FINANCIALS, actor=actor, comment=comment,
-                     content={"source": source_name, "count": len(amounts), "total": total})  # fmt: skip
+                     content={"source": source_name, "count": count, "total": total})  # fmt: skip
+        cases.append(case.case_id)
+    return cases

@@ -364,6 +364,7 @@ def sdr_resolve(
 @transaction.atomic
 def case_close(*, actor: User, case: Case, comment: str = "") -> Case:
     """supply_complete → closed once the closure checklist is met; an ACCP closure with ULOs says so."""
+    _require_role(actor, workflow.STAFF, "close cases (a case officer may)")
     case = _locked_case(case)
     position = facts.money(case)
     if position.ulo and case.purchaser.accelerated_closure:

@@ -193,6 +193,7 @@ class ExecutionViewSet(ScopedViewSet):
         summary="Import financial transactions from CSV (finance officer); all or nothing",
     )
     def import_financials(self, request):
+        importing.require_importer(request.user)  # who may, before what the body holds
         if request.content_type.split(";")[0].strip() != "text/csv":
             raise ValidationFailed({"file": ["Send the CSV file itself as the body, with Content-Type: text/csv."]})
         body = request.body
