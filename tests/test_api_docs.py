@@ -29,7 +29,7 @@ NOT_RUN_YET = {
     "## 8. Verify the ledger yourself",
     # Needs the LOA story in load_demo (JA-P-SAA accepted and implemented) and a CSRF token; its
     # routes run in tests/execution/test_api.py.
-    "## 9. Deliveries, SDRs and financials",
+    "## 10. Deliveries, SDRs and financials",
 }
 
 # Any HTTP error fails the command (and so, under `set -e`, the script), printing the body.

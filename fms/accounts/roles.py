@@ -11,6 +11,7 @@ REVIEWER = "reviewer"
 CLIENT = "client"
 CLIENT_OFFICER = "client_officer"
 AUDITOR = "auditor"
+CN_OFFICER = "cn_officer"  # DSCA congressional-notification staff (DESIGN §2, §4.4)
 FINANCE_OFFICER = "finance_officer"
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
@@ -18,7 +19,7 @@ CLIENT_ROLES = (CLIENT, CLIENT_OFFICER)
 _READ_DOMAIN = [
     "reference.view_purchaser",
     "reference.view_implementingagency",
-    "cases.view_congressionalnotification",
+    "notifications.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",
     "ledger.view_approvalevent",
@@ -41,8 +42,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_lineitem",
         "cases.change_lineitem",
         "cases.delete_lineitem",
-        "cases.add_congressionalnotification",
-        "cases.change_congressionalnotification",
         "documents.add_loadocument",
         "documents.offer_loadocument",
         "documents.record_acceptance",
@@ -60,6 +59,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument", "execution.file_sdr"],
     # DSCA / DFAS finance: imports DFAS transactions and records deposits and collections (DESIGN §2).
     FINANCE_OFFICER: [*_READ_DOMAIN, *_OWN_TOKENS, "execution.add_financialtransaction"],
+    # Records and edits 36(b) notifications; a second cn_officer approves sensitive changes. Case
+    # officers only link a case to a notification that exists.
+    CN_OFFICER: [
+        *_READ_DOMAIN,
+        *_OWN_TOKENS,
+        "notifications.add_congressionalnotification",
+        "notifications.change_congressionalnotification",
+        "notifications.approve_notificationchange",
+        "notifications.view_notificationchange",
+    ],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reference", "0001_purchasers_and_agencies_move_here"),
+        ("reference", "0002_notif_review_groups"),
     ]
 
     operations = [
