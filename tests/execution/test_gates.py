@@ -190,3 +190,87 @@ def test_a_services_line_is_complete_when_performed_through_its_months(officer, 
     assert not ApprovalEvent.objects.filter(case=case, action="complete_line").exists()
     services.services_performed(actor=officer, case=case, line_number="001", performed_through_month=12)
     assert ApprovalEvent.objects.filter(case=case, action="complete_line").count() == 1
+
+
+# ---- Closure, ACCP, cancellation, SDR scoping ------------------------------------------------------
+
+
+def supply_complete(officer, reviewer):
+    return walk_to(CaseStatus.SUPPLY_COMPLETE, officer=officer, reviewer=reviewer)
+
+
+def money(case, kind, amount, ref):
+    FinancialTransaction.objects.create(case=case, kind=kind, amount=Decimal(amount), posted_on=dt.date(2026, 9, 1),
+                                        source_ref=ref)  # fmt: skip
+
+
+def test_billed_equal_to_collected_to_the_cent_closes_and_one_cent_apart_does_not(officer, reviewer):
+    case = supply_complete(officer, reviewer)
+    collected = facts.money(case).collected
+    money(case, "billing", collected - CENT, "b1")
+    with pytest.raises(TransitionNotAllowed, match="billed equals collected") as refused:
+        services.case_close(actor=officer, case=case)
+    assert "billed" in refused.value.errors
+    money(case, "billing", CENT, "b2")
+    assert services.case_close(actor=officer, case=case).status == CaseStatus.CLOSED
+
+
+def test_unliquidated_obligations_block_closure_except_for_an_accp_purchaser_where_it_is_recorded(officer, reviewer):
+    case = supply_complete(officer, reviewer)
+    money(case, "billing", facts.money(case).collected, "b1")
+    money(case, "obligation", "100.00", "o1")
+    money(case, "expenditure", "60.00", "e1")
+    with pytest.raises(TransitionNotAllowed, match=r"\$40\.00 unliquidated obligations remain"):
+        services.case_close(actor=officer, case=case)
+    case.purchaser.accelerated_closure = True
+    case.purchaser.save()
+    closed = services.case_close(actor=officer, case=case, comment="Final review done")
+    assert closed.status == CaseStatus.CLOSED
+    event = ApprovalEvent.objects.filter(case=case).order_by("-seq").first()
+    assert event.comment == (
+        "Final review done; closed under accelerated case closure (ACCP) with $40.00 unliquidated obligations"
+    )
+
+
+def test_an_open_sdr_blocks_closure(officer, reviewer, client_ja):
+    from fms.accounts.roles import CLIENT_OFFICER
+    from tests.factories import UserFactory
+
+    signatory = UserFactory(username="signatory_ja", roles=[CLIENT_OFFICER], purchaser_id="JA", is_staff=False)
+    case = walk_to(CaseStatus.IMPLEMENTED, officer=officer, reviewer=reviewer)
+    deliver(officer, case, "001", 2)
+    services.sdr_file(actor=signatory, case=case, delivery_number=1, kind="shortage", quantity=1,
+                      value=Decimal("200.00"), description="One short")  # fmt: skip
+    from tests.execution.steps import deliver_everything
+
+    deliver_everything(officer, case)
+    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.COMPLETE_SUPPLY)
+    money(case, "billing", facts.money(case).collected, "b1")
+    with pytest.raises(TransitionNotAllowed, match=r"1 SDR\(s\) still open"):
+        services.case_close(actor=officer, case=case)
+
+
+def test_a_korean_officer_cannot_file_against_a_japanese_delivery(officer, reviewer):
+    from fms.accounts.roles import CLIENT_OFFICER
+    from fms.core.errors import NotFound
+    from fms.execution.models import SupplyDiscrepancyReport
+    from tests.factories import UserFactory
+
+    korean = UserFactory(username="signatory_ks", roles=[CLIENT_OFFICER], purchaser_id="KS", is_staff=False)
+    case = walk_to(CaseStatus.IMPLEMENTED, officer=officer, reviewer=reviewer)
+    deliver(officer, case, "001", 1)
+    with pytest.raises(NotFound):
+        services.sdr_file(actor=korean, case=case, delivery_number=1, kind="damage", quantity=1,
+                          value=Decimal("500.00"), description="Not ours")  # fmt: skip
+    assert not SupplyDiscrepancyReport.objects.exists()
+
+
+def test_cancellation_with_termination_costs_is_refused_before_implementation_and_bills_nothing(officer, accepted):
+    with pytest.raises(TransitionNotAllowed, match="before implementation"):
+        services.case_cancel_with_termination(actor=officer, case=accepted, reason="x",
+                                               termination_costs=Decimal("5.00"))  # fmt: skip
+    with pytest.raises(ValidationFailed) as refused:
+        services.case_cancel_with_termination(actor=officer, case=accepted, reason="x",
+                                               termination_costs=Decimal("-5.00"))  # fmt: skip
+    assert "termination_costs" in refused.value.errors
+    assert not FinancialTransaction.objects.filter(kind="billing").exists()

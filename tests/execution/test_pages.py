@@ -67,3 +67,13 @@ def test_the_statement_page_and_its_print_for_the_purchaser(case):
     printed = client.get(f"/cases/{case.case_id}/statement/print/?quarter=2026Q3").content.decode()
     assert "DD Form 645" in printed
     assert signed_in("client_ks").get(f"/cases/{case.case_id}/statement/").status_code == 404
+
+
+def test_the_officers_inbox_lists_open_sdrs(case):
+    officer, signatory = signed_in("officer"), signed_in("signatory_ja")
+    officer.post(f"/cases/{case.case_id}/deliveries/record/", DELIVERY)
+    signatory.post(f"/cases/{case.case_id}/sdrs/file/", {"delivery": "1", "kind": "quality", "quantity": "1",
+                                                          "value": "0.00", "description": "Corroded"})  # fmt: skip
+    inbox = officer.get("/inbox/").content.decode()
+    assert "Supply discrepancy reports to review and resolve" in inbox
+    assert f"{case.case_id}</a> SDR 1 (Quality deficiency, submitted)" in inbox
