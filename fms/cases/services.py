@@ -333,10 +333,15 @@ def case_record_acceptance(*, actor: User, case: Case, content_digest: str, comm
         )
 
 
-def step_block(case: Case, action: str) -> workflow.StepBlock | None:
-    """The guard of `action` that an app above `cases` checks (settings.CASE_STEP_GUARD), if unmet."""
+def step_guard(case: Case, action: str) -> workflow.StepBlock | workflow.StepNote | None:
+    """What an app above `cases` says of `action` (settings.CASE_STEP_GUARD): unmet, met with a note, or nothing."""
     path = getattr(settings, "CASE_STEP_GUARD", "")
     return import_string(path)(case=case, action=action) if path else None
+
+
+def step_block(case: Case, action: str) -> workflow.StepBlock | None:
+    found = step_guard(case, action)
+    return found if isinstance(found, workflow.StepBlock) else None
 
 
 def _take_step(
@@ -351,9 +356,11 @@ def _take_step(
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
-    block = step_block(case, action)
-    if block is not None:
-        raise workflow.refuse_case_step(facts, action, block.reason, block.field)
+    guard = step_guard(case, action)
+    if isinstance(guard, workflow.StepBlock):
+        raise workflow.refuse_case_step(facts, action, guard.reason, guard.field)
+    if isinstance(guard, workflow.StepNote):
+        comment = f"{comment.strip()}; {guard.text}" if comment.strip() else guard.text
     if action == CaseAction.OFFER:
         if offer_expires_on is not None and offer_expires_on <= facts.today:
             raise ValidationFailed({"offer_expires_on": ["The offer must expire after today."]})

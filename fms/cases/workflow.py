@@ -219,6 +219,13 @@ class StepBlock:
     remedy: str = ""  # what would unblock it, and who can do it
 
 
+@dataclass(frozen=True)
+class StepNote:
+    """A met guard that the step's event must still record (a closure under ACCP with open obligations)."""
+
+    text: str
+
+
 def refuse_case_step(facts: CaseFacts, action: str, reason: str, field: str) -> TransitionNotAllowed:
     return TransitionNotAllowed(
         f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",

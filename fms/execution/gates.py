@@ -6,7 +6,7 @@ from implemented on, so these guards hold whichever page, API route or service t
 
 from fms.cases.choices import CaseAction
 from fms.cases.models import Case
-from fms.cases.workflow import CANCELLABLE_WITH_TERMINATION, StepBlock
+from fms.cases.workflow import CANCELLABLE_WITH_TERMINATION, StepBlock, StepNote
 from fms.execution import facts, rules
 
 
@@ -42,9 +42,12 @@ def closure_checklist(case: Case) -> list[rules.ChecklistItem]:
     )
 
 
-def _close(case: Case) -> StepBlock | None:
+def _close(case: Case) -> StepBlock | StepNote | None:
     unmet = rules.unmet_items(closure_checklist(case))
     if not unmet:
+        ulo = facts.money(case).ulo
+        if ulo:  # met only because the purchaser takes part in ACCP: the closure event says so
+            return StepNote(f"closed under accelerated case closure (ACCP) with ${ulo:,.2f} unliquidated obligations")
         return None
     reason = "; ".join(f"{item.label.lower()} ({item.detail})" for item in unmet)
     return StepBlock(reason, unmet[0].key, "every item of the closure checklist is met first")
@@ -68,6 +71,6 @@ _GUARDS = {
 }
 
 
-def case_step_guard(*, case: Case, action: str) -> StepBlock | None:
+def case_step_guard(*, case: Case, action: str) -> StepBlock | StepNote | None:
     guard = _GUARDS.get(action)
     return guard(case) if guard is not None else None

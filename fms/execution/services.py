@@ -361,15 +361,10 @@ def sdr_resolve(
 # ---- Closure and cancellation ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def case_close(*, actor: User, case: Case, comment: str = "") -> Case:
-    """supply_complete → closed once the closure checklist is met; an ACCP closure with ULOs says so."""
+    """supply_complete → closed once the closure checklist is met (the guard in gates.py); a closure
+    under ACCP with unliquidated obligations is recorded as such in the event's comment."""
     _require_role(actor, workflow.STAFF, "close cases (a case officer may)")
-    case = _locked_case(case)
-    position = facts.money(case)
-    if position.ulo and case.purchaser.accelerated_closure:
-        ulo = f"closed under accelerated case closure (ACCP) with ${position.ulo:,.2f} unliquidated obligations"
-        comment = f"{comment.strip()}; {ulo}" if comment.strip() else ulo
     return case_services.case_transition(actor=actor, case=case, action=CaseAction.CLOSE, comment=comment)
 
 
