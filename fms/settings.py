@@ -339,6 +339,14 @@ SPECTACULAR_SETTINGS = {
         "DocumentStatusEnum": "fms.documents.choices.DocumentStatus",
         "DocumentKindEnum": "fms.documents.choices.DocumentKind",
         "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
+        # Named once execution's kinds and statuses joined (the names would otherwise collide).
+        "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
+        "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
+        "SdrStatusEnum": "fms.execution.choices.SdrStatus",
+        "SdrKindEnum": "fms.execution.choices.SdrKind",
+        "SdrResolutionEnum": "fms.execution.choices.SdrResolution",
+        "TransactionKindEnum": "fms.execution.choices.TransactionKind",
+        "ReceiptKindEnum": "fms.execution.choices.RECEIPT_KINDS",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],

@@ -38,3 +38,5 @@ SDR_MINIMUM_VALUE_EXEMPT = (SdrKind.WRONG_ITEM, SdrKind.QUALITY)
 # Money received from the purchaser: what "collected" sums on a statement (an initial deposit is cash
 # received with acceptance, applied against later billings).
 RECEIVED_KINDS = (TransactionKind.COLLECTION, TransactionKind.DEPOSIT)
+# What finance records by hand (the rest comes from DFAS imports).
+RECEIPT_KINDS = [(TransactionKind.DEPOSIT.value, "Deposit"), (TransactionKind.COLLECTION.value, "Collection")]

@@ -4,7 +4,7 @@ the response shapes the schema documents."""
 from rest_framework import serializers
 
 from fms.cases.api.serializers import MoneyField, StrictSerializer, money
-from fms.execution.choices import SdrKind, SdrResolution, SdrStatus, TransactionKind
+from fms.execution.choices import RECEIPT_KINDS, SdrKind, SdrResolution, SdrStatus, TransactionKind
 
 
 class DeliveryInputSerializer(StrictSerializer):
@@ -40,7 +40,7 @@ class SdrResolveSerializer(StrictSerializer):
 
 
 class MoneyInputSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=[TransactionKind.DEPOSIT, TransactionKind.COLLECTION])
+    kind = serializers.ChoiceField(choices=RECEIPT_KINDS)
     amount = MoneyField()
     posted_on = serializers.DateField()
     source_ref = serializers.CharField(max_length=64, help_text="The receipt's own reference (unique).")

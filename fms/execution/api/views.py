@@ -48,7 +48,17 @@ class ExecutionViewSet(ScopedViewSet):
     # ---- Deliveries ----
 
     @extend_schema(
-        parameters=[CASE_ID], responses={200: s.DeliverySerializer(many=True)}, summary="A case's deliveries"
+        methods=["GET"],
+        parameters=[CASE_ID],
+        responses={200: s.DeliverySerializer(many=True)},
+        summary="A case's deliveries",
+    )
+    @extend_schema(
+        methods=["POST"],
+        parameters=[CASE_ID, IDEMPOTENCY_KEY],
+        request=s.DeliveryInputSerializer,
+        responses={201: s.DeliverySerializer},
+        summary="Record a delivery of a line (case officer)",
     )
     def deliveries(self, request, case_id: str):
         case = self.case(case_id)
@@ -79,7 +89,16 @@ class ExecutionViewSet(ScopedViewSet):
 
     # ---- SDRs ----
 
-    @extend_schema(parameters=[CASE_ID], responses={200: s.SdrSerializer(many=True)}, summary="A case's SDRs")
+    @extend_schema(
+        methods=["GET"], parameters=[CASE_ID], responses={200: s.SdrSerializer(many=True)}, summary="A case's SDRs"
+    )
+    @extend_schema(
+        methods=["POST"],
+        parameters=[CASE_ID, IDEMPOTENCY_KEY],
+        request=s.SdrInputSerializer,
+        responses={201: s.SdrSerializer},
+        summary="File an SDR against a delivery (the purchaser's client_officer)",
+    )
     def sdrs(self, request, case_id: str):
         case = self.case(case_id)
         if request.method == "POST":

@@ -128,11 +128,11 @@ MATRIX = {
     ),
     ("get", "/api/v1/cases/{case_id}/sdrs/{number}/"): (reads(HIDDEN), None),
     ("post", "/api/v1/cases/{case_id}/sdrs/{number}/review/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "client": (DENIED, DENIED)},
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, "client": (DENIED, DENIED)},
         {},
     ),
     ("post", "/api/v1/cases/{case_id}/sdrs/{number}/resolve/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "client": (DENIED, DENIED)},
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, "client": (DENIED, DENIED)},
         {"resolution": "credit", "note": "x"},
     ),
     ("get", "/api/v1/cases/{case_id}/financials/"): (reads(), None),
