@@ -198,3 +198,25 @@ def test_cancelling_an_implemented_case_bills_its_termination_costs(case):
     event = ApprovalEvent.objects.filter(case=case).order_by("-seq").first()
     assert event.action == "cancel"
     assert "termination costs $12,500.00" in event.comment
+
+
+def test_transactions_come_a_keyset_page_at_a_time_with_the_summary_of_all(case):
+    FinancialTransaction.objects.bulk_create(
+        FinancialTransaction(
+            case=case,
+            kind="billing",
+            amount=Decimal("1.00"),
+            posted_on=dt.date(2026, 8, n % 28 + 1),
+            source_ref=f"P{n}",
+        )  # fmt: skip
+        for n in range(70)
+    )
+    client = bearer("client_ja")
+    first = client.get(url(case, "financials/?page_size=50")).json()
+    assert first["summary"]["billed"] == "70.00"
+    assert len(first["transactions"]["results"]) == 50
+    second = client.get(first["transactions"]["next_url"]).json()
+    assert len(second["transactions"]["results"]) == 21  # 20 billings and the deposit
+    assert second["transactions"]["next"] is None
+    refs = [t["source_ref"] for t in first["transactions"]["results"] + second["transactions"]["results"]]
+    assert len(set(refs)) == 71

@@ -3,7 +3,7 @@ the response shapes the schema documents."""
 
 from rest_framework import serializers
 
-from fms.cases.api.serializers import MoneyField, StrictSerializer, money
+from fms.cases.api.serializers import MoneyField, StrictSerializer, money, page_of
 from fms.execution.choices import RECEIPT_KINDS, SdrKind, SdrResolution, SdrStatus, TransactionKind
 
 
@@ -116,7 +116,7 @@ class FinancialsSerializer(serializers.Serializer):
     total_estimated_cost = money(allow_null=True)
     summary = MoneyFiguresSerializer()
     lines = FinancialLineSerializer(many=True)
-    transactions = TransactionSerializer(many=True)
+    transactions = page_of(TransactionSerializer, "TransactionPage")()
 
 
 class NextPaymentSerializer(serializers.Serializer):

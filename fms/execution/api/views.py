@@ -2,15 +2,16 @@
 
 import io
 
+import orjson
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 
-from fms.cases.api.views import CASE_ID, ScopedViewSet, _json, _valid
+from fms.cases.api.views import CASE_ID, CURSOR, PAGE_SIZE, ScopedViewSet, _json, _valid
 from fms.cases.models import Case
 from fms.core.api.conditional import etag, expected_version
-from fms.core.api.pagination import page_body
+from fms.core.api.pagination import KeysetPage, Ordering, page_body
 from fms.core.api.renderers import dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 from fms.core.errors import ValidationFailed
@@ -22,6 +23,8 @@ from fms.execution.statements import statement_for
 NUMBER = OpenApiParameter("number", int, OpenApiParameter.PATH, description="The SDR's number within the case.")
 QUARTER = OpenApiParameter("quarter", str, description="YYYYQn, e.g. 2026Q3; default: the current quarter.")
 CSV_MAX_BYTES = 50 * 1024 * 1024
+# A case's transactions can run to thousands (DFAS posts them daily): one keyset page at a time.
+TRANSACTION_ORDERINGS = {"posted_on": Ordering(("posted_on", "id"))}
 
 
 class ExecutionViewSet(ScopedViewSet):
@@ -145,7 +148,7 @@ class ExecutionViewSet(ScopedViewSet):
     # ---- Money, statement, closure ----
 
     @extend_schema(
-        parameters=[CASE_ID],
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
         request=s.MoneyInputSerializer,
         responses={200: s.FinancialsSerializer},
         summary="A case's financial summary and transactions; POST records a deposit or collection (finance)",
@@ -157,7 +160,14 @@ class ExecutionViewSet(ScopedViewSet):
             record = services.deposit_record if data.pop("kind") == "deposit" else services.collection_record
             record(actor=request.user, case=case, **data)
         rows = selectors.visible_to(request.user, FinancialTransaction.objects.filter(case=case))
-        body = present.financials(case, rows.order_by("posted_on", "id"))
+        page = KeysetPage.from_request(request, TRANSACTION_ORDERINGS, "posted_on")
+        found, next_cursor, previous_cursor = page.finish(
+            list(page.apply(rows)), key=lambda row: [row.posted_on.isoformat(), row.pk]
+        )
+        transactions = page_body(
+            request, [dumps(present.transaction(row)) for row in found], next_cursor, previous_cursor
+        )
+        body = {**present.financials(case, []), "transactions": orjson.Fragment(transactions)}
         return _json(dumps(body), 201 if request.method == "POST" else 200)
 
     @extend_schema(parameters=[CASE_ID, QUARTER], responses={200: s.StatementSerializer}, summary="Quarterly statement")
