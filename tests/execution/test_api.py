@@ -208,7 +208,7 @@ def test_transactions_come_a_keyset_page_at_a_time_with_the_summary_of_all(case)
             amount=Decimal("1.00"),
             posted_on=dt.date(2026, 8, n % 28 + 1),
             source_ref=f"P{n}",
-        )  # fmt: skip
+        )
         for n in range(70)
     )
     client = bearer("client_ja")
