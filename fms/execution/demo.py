@@ -4,7 +4,8 @@ JA-P-SAA: the initial deposit before implementation; after A01, a first delivery
 the 4 canisters; one canister reported damaged by Japan's signatory and resolved by replacement;
 financial transactions from the CSV shipped with the demo. JA-B-SAB (fictional): everything
 delivered and performed, its money settled (billed = collected, no ULO) and the case closed.
-TCNs, document numbers and amounts after the deposits are illustrative. Idempotent.
+TCNs, document numbers, dates and amounts after the deposits are illustrative (fixed dates, December 2026,
+like the CSV). Idempotent.
 """
 
 import datetime as dt
@@ -44,8 +45,8 @@ def _deliver(officer: User, case: Case, line_number: str, quantity: int, shipped
 
 def _japan(officer: User, signatory: User) -> None:
     case = Case.objects.get(case_id=JAPAN)
-    _deliver(officer, case, "001", 2, dt.date(2021, 3, 15), 1)  # the first 2 of the 4 missiles
-    canisters = _deliver(officer, case, "002", 4, dt.date(2020, 9, 8), 2)
+    _deliver(officer, case, "001", 2, dt.date(2026, 12, 8), 1)  # the first 2 of the 4 missiles
+    canisters = _deliver(officer, case, "002", 4, dt.date(2026, 12, 1), 2)
     damage = "One MK 29 canister arrived with a dented shock mount (illustrative)."
     sdr = services.sdr_file(actor=signatory, case=case, delivery_number=canisters.number, kind=SdrKind.DAMAGE,
                             quantity=1, value=_unit_cost(case, "002"), description=damage)  # fmt: skip
@@ -61,7 +62,7 @@ def _unit_cost(case: Case, line_number: str):
 
 def _close(officer: User) -> None:
     case = Case.objects.get(case_id=CLOSED_CASE)
-    _deliver(officer, case, "001", 10, dt.date(2026, 6, 1), 3)
+    _deliver(officer, case, "001", 10, dt.date(2026, 12, 3), 3)
     services.services_performed(actor=officer, case=case, line_number="002", performed_through_month=6)
     case_services.case_transition(actor=officer, case=case, action=CaseAction.COMPLETE_SUPPLY)
 
