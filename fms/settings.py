@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "fms.notifications",
     "fms.cases",
     "fms.documents",
+    "fms.execution",
 ]
 
 MIDDLEWARE = [
@@ -359,6 +360,12 @@ SPECTACULAR_SETTINGS = {
         "NotificationStatusEnum": "fms.notifications.choices.NotificationStatus",
         "NotificationKindEnum": "fms.notifications.choices.NotificationKind",
         "StatusEnum": "fms.cases.choices.CaseStatus",  # the name it had before documents had statuses
+        # Named once execution's kinds and statuses joined (the names would otherwise collide).
+        "SdrStatusEnum": "fms.execution.choices.SdrStatus",
+        "SdrKindEnum": "fms.execution.choices.SdrKind",
+        "SdrResolutionEnum": "fms.execution.choices.SdrResolution",
+        "TransactionKindEnum": "fms.execution.choices.TransactionKind",
+        "ReceiptKindEnum": "fms.execution.choices.RECEIPT_KINDS",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "fms.core.api.schema.tighten_schema"],
@@ -369,6 +376,12 @@ IDEMPOTENCY_KEY_TTL_HOURS = 24
 IDEMPOTENCY_OWNER = "fms.accounts.authentication.idempotency_owner"
 # The demo's loader (manage.py load_demo): the highest app's, which loads the apps below it first.
 DEMO_LOADER = "fms.documents.demo.load_demo"
+# The guards of the case steps after acceptance (deposit, supply complete, closure, termination
+# costs) read execution data: `cases` asks them through this path, never importing the app above it.
+CASE_STEP_GUARD = "fms.execution.gates.case_step_guard"
+# The demo's execution part (deposits before implementation; deliveries, SDRs, money, closure after the
+# LOA story), a module with before_implementation(case=) and after_story() -> list[str].
+DEMO_EXECUTION = "fms.execution.demo"
 # A request whose Idempotency-Key record is still "in progress" after this long has died (its worker
 # was killed, or the database went away before its outcome was recorded): a retry may run again.
 IDEMPOTENCY_ABANDONED_SECONDS = env_int("IDEMPOTENCY_ABANDONED_SECONDS", 60)

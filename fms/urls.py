@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include(("fms.cases.api.urls", "api"))),
     path("api/v1/", include(("fms.documents.api.urls", "documents-api"))),
     path("api/v1/", include(("fms.accounts.api.urls", "accounts-api"))),
+    path("api/v1/", include(("fms.execution.api.urls", "execution-api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's setup script as a file (?script): no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -40,5 +41,6 @@ urlpatterns = [
     path("oidc/start/", sso.SsoStartView.as_view(), name="sso-start"),
     path("oidc/callback/", sso.SsoCallbackView.as_view(), name="sso-callback"),
     path("", include("fms.documents.urls")),
+    path("", include("fms.execution.urls")),
     path("", include("fms.cases.urls")),
 ]

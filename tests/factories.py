@@ -85,7 +85,8 @@ COUNTERSIGNED_COPY_SHA256 = "c0" * 32  # stands for the SHA-256 of a scanned cou
 
 def take_step(case: Case, action: str, *, officer: User, reviewer: User) -> Case:
     """One step of a PATH_TO path. Offer and accept are steps of the BASIC LOA document (DESIGN §4.3):
-    the officer offers it, and enters the purchaser's countersigned copy as its acceptance."""
+    the officer offers it, and enters the purchaser's countersigned copy as its acceptance; the steps
+    after acceptance get what their guards need first (tests/execution/steps.py)."""
     if action == CaseAction.OFFER:
         # Test lines carry no delivery term code: the transportation estimate is entered.
         document_services.document_offer(actor=officer, case=case, label="BASIC", transportation=Decimal("0.00"))
@@ -100,7 +101,11 @@ def take_step(case: Case, action: str, *, officer: User, reviewer: User) -> Case
             signed_copy_sha256=COUNTERSIGNED_COPY_SHA256,
         )
     else:
+        # From implementation on, a step needs its execution data first (deposit, deliveries, billing).
+        from tests.execution.steps import prepare_step
+
         actor = actor_for(case.status, action, officer=officer, reviewer=reviewer)
+        prepare_step(case, action, officer=officer)
         return services.case_transition(actor=actor, case=case, action=action)
     case.refresh_from_db()
     return case

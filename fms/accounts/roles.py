@@ -13,6 +13,7 @@ CLIENT_OFFICER = "client_officer"
 CLIENT_ADMIN = "client_admin"
 AUDITOR = "auditor"
 CN_OFFICER = "cn_officer"  # DSCA congressional-notification staff (DESIGN §2, §4.4)
+FINANCE_OFFICER = "finance_officer"
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER, CLIENT_ADMIN)
 # The roles a purchaser's administrator may give its own people (never its own: DESIGN §2, §5).
@@ -33,6 +34,9 @@ _READ_DOMAIN = [
     "cases.view_lineitem",
     "ledger.view_approvalevent",
     "documents.view_loadocument",
+    "execution.view_delivery",
+    "execution.view_supplydiscrepancyreport",
+    "execution.view_financialtransaction",
 ]
 
 # Staff manage their own API tokens (administrators anyone's); client tokens are issued for them.
@@ -51,15 +55,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "documents.add_loadocument",
         "documents.offer_loadocument",
         "documents.record_acceptance",
+        "execution.add_delivery",
+        "execution.resolve_sdr",
     ],
     REVIEWER: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,
         "cases.approve_lineitem",
         "cases.review_case",
+        "execution.add_emergencyimplementation",
     ],
     CLIENT: list(_READ_DOMAIN),
-    CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument"],
+    CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument", "execution.file_sdr"],
+    # DSCA / DFAS finance: imports DFAS transactions and records deposits and collections (DESIGN §2).
+    FINANCE_OFFICER: [*_READ_DOMAIN, *_OWN_TOKENS, "execution.add_financialtransaction"],
     # Records and edits 36(b) notifications; a second cn_officer approves sensitive changes. Case
     # officers only link a case to a notification that exists.
     CN_OFFICER: [

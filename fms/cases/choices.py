@@ -69,10 +69,25 @@ class DocumentStep(models.TextChoices):
     EXPIRE = "expire", "Offer expired"
 
 
+class ExecutionStep(models.TextChoices):
+    """Steps after acceptance that the case's ledger records besides the case steps (fms.execution)."""
+
+    RECORD_DEPOSIT = "record_deposit", "Deposit recorded"
+    RECORD_COLLECTION = "record_collect", "Collection recorded"
+    EMERGENCY = "emergency_impl", "Emergency implementation approved"
+    DELIVER = "deliver", "Delivery recorded"
+    PERFORM = "perform", "Services performed"
+    COMPLETE_LINE = "complete_line", "Line supply/services complete"
+    FILE_SDR = "file_sdr", "SDR filed"
+    REVIEW_SDR = "review_sdr", "SDR under review"
+    RESOLVE_SDR = "resolve_sdr", "SDR resolved"
+    POST_FINANCIALS = "post_financials", "Financial transactions imported"
+
+
 def event_actions() -> list[tuple[str, str]]:
-    """Actions an ApprovalEvent can record: case steps, line steps and document steps, each value once."""
+    """Actions an ApprovalEvent can record: case, line, document and execution steps, each value once."""
     merged: dict[str, str] = {}
-    for choices in (LineAction, CaseAction, DocumentStep):
+    for choices in (LineAction, CaseAction, DocumentStep, ExecutionStep):
         for value, label in choices.choices:
             merged.setdefault(value, label)
     return list(merged.items())

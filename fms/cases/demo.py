@@ -15,7 +15,16 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CN_OFFICER, REVIEWER, ensure_roles
+from fms.accounts.roles import (
+    AUDITOR,
+    CASE_OFFICER,
+    CLIENT,
+    CLIENT_ADMIN,
+    CN_OFFICER,
+    FINANCE_OFFICER,
+    REVIEWER,
+    ensure_roles,
+)
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
 from fms.cases.models import Case
@@ -35,6 +44,7 @@ DEMO_USERS = [
     ("auditor", "Ada", "Auditor", AUDITOR, None, True, False),
     ("cn_officer", "Cora", "Notifications", CN_OFFICER, None, True, False),
     ("cn_officer2", "Cyrus", "Notifications", CN_OFFICER, None, True, False),
+    ("finance", "Farah", "Finance", FINANCE_OFFICER, None, True, False),
     ("client_ja", "Japan", "Client", CLIENT, "JA", False, False),
     ("client_ks", "Korea", "Client", CLIENT, "KS", False, False),
     ("admin_ja", "Hana", "Administrator", CLIENT_ADMIN, "JA", False, False),  # Japan's own (DESIGN §2)
@@ -147,8 +157,7 @@ OTHERS = [
             CaseAction.PROPOSE,
             CaseAction.OFFER,
             CaseAction.ACCEPT,
-            CaseAction.IMPLEMENT,
-        ],
+        ],  # implementation needs the accepted BASIC and its deposit (fms.execution)
     ),
     DemoCase(
         case_id="GY-P-ABC",

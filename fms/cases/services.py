@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pghistory
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from fms.accounts.models import User
 from fms.accounts.roles import holds_role_permission
@@ -350,6 +352,17 @@ def case_document_step(
         )
 
 
+def step_guard(case: Case, action: str) -> workflow.StepBlock | workflow.StepNote | None:
+    """What an app above `cases` says of `action` (settings.CASE_STEP_GUARD): unmet, met with a note, or nothing."""
+    path = getattr(settings, "CASE_STEP_GUARD", "")
+    return import_string(path)(case=case, action=action) if path else None
+
+
+def step_block(case: Case, action: str) -> workflow.StepBlock | None:
+    found = step_guard(case, action)
+    return found if isinstance(found, workflow.StepBlock) else None
+
+
 def _take_step(
     *,
     actor: User,
@@ -362,6 +375,11 @@ def _take_step(
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
+    guard = step_guard(case, action)
+    if isinstance(guard, workflow.StepBlock):
+        raise workflow.refuse_case_step(facts, action, guard.reason, guard.field)
+    if isinstance(guard, workflow.StepNote):
+        comment = f"{comment.strip()}; {guard.text}" if comment.strip() else guard.text
     if action == CaseAction.OFFER:
         # The BASIC document's OED (fms.documents counts it from the MILAP date).
         if offer_expires_on is None or offer_expires_on <= facts.today:
@@ -636,6 +654,10 @@ def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[Ste
         if holds_role_permission(actor, transition.permission) != mine:
             continue
         reason = workflow.unmet_case_guard(transition, facts)
+        remedy = workflow.case_guard_remedy(transition, facts)
+        block = step_block(case, transition.action) if reason is None else None
+        if block is not None:
+            reason, remedy = block.reason, block.remedy
         label = CaseAction(transition.action).label
         options.append(
             StepOption(
@@ -643,7 +665,7 @@ def case_step_options(actor: User, case: Case, *, mine: bool = True) -> list[Ste
                 label,
                 reason is None,
                 reason or "",
-                workflow.case_guard_remedy(transition, facts),
+                remedy,
                 workflow.ROLE_OF_PERMISSION.get(transition.permission, ""),
                 transition.document_step,
             )

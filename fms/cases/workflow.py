@@ -124,6 +124,9 @@ class CaseTransition:
 STAFF = "cases.transition_case"
 REVIEW = "cases.review_case"
 CANCELLABLE = (S.DEVELOPMENT, S.WRITE, S.REVIEW, S.PROPOSED, S.OFFERED, S.ACCEPTED)
+# From implementation on, a cancellation also records termination costs (SAMM C6.8): the guard that
+# checks them lives with the money, above `cases` (see StepBlock).
+CANCELLABLE_WITH_TERMINATION = (S.IMPLEMENTED, S.SUPPLY_COMPLETE)
 
 CASE_TRANSITIONS: tuple[CaseTransition, ...] = (
     CaseTransition(CaseAction.START_WRITE, S.DEVELOPMENT, S.WRITE, STAFF, (has_lines, lor_received)),
@@ -136,7 +139,10 @@ CASE_TRANSITIONS: tuple[CaseTransition, ...] = (
     CaseTransition(CaseAction.IMPLEMENT, S.ACCEPTED, S.IMPLEMENTED, STAFF),
     CaseTransition(CaseAction.COMPLETE_SUPPLY, S.IMPLEMENTED, S.SUPPLY_COMPLETE, STAFF),
     CaseTransition(CaseAction.CLOSE, S.SUPPLY_COMPLETE, S.CLOSED, STAFF),
-    *(CaseTransition(CaseAction.CANCEL, source, S.CANCELLED, STAFF) for source in CANCELLABLE),
+    *(
+        CaseTransition(CaseAction.CANCEL, source, S.CANCELLED, STAFF)
+        for source in (*CANCELLABLE, *CANCELLABLE_WITH_TERMINATION)
+    ),
 )
 
 _CASE_TABLE = {(t.source, t.action): t for t in CASE_TRANSITIONS}
@@ -225,26 +231,42 @@ def unmet_case_guard(transition: CaseTransition, facts: CaseFacts) -> str | None
     return None
 
 
+@dataclass(frozen=True)
+class StepBlock:
+    """An unmet guard that an app above `cases` checks (deposits, deliveries, money: fms.execution),
+    handed back through settings.CASE_STEP_GUARD so that `cases` never imports that app."""
+
+    reason: str  # a sentence fragment, like the guards' own reasons
+    field: str  # the field API clients see the reason under
+    remedy: str = ""  # what would unblock it, and who can do it
+
+
+@dataclass(frozen=True)
+class StepNote:
+    """A met guard that the step's event must still record (a closure under ACCP with open obligations)."""
+
+    text: str
+
+
+def refuse_case_step(facts: CaseFacts, action: str, reason: str, field: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
+        state=facts.status,
+        action=action,
+        errors={field: [f"{reason[:1].upper()}{reason[1:]}."]},
+    )
+
+
 def check_case_transition(facts: CaseFacts, action: str) -> CaseTransition:
     """The allowed transition, or TransitionNotAllowed naming the state, the action and the unmet guard."""
     transition = case_transition_for(facts.status, action)
     for guard in transition.guards:
         reason = guard(facts)
         if reason:
-            raise TransitionNotAllowed(
-                f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
-                state=facts.status,
-                action=action,
-                errors={CASE_GUARD_FIELDS.get(guard, "status"): [f"{reason[:1].upper()}{reason[1:]}."]},
-            )
+            raise refuse_case_step(facts, action, reason, CASE_GUARD_FIELDS.get(guard, "status"))
     reason = transition.document_guard(facts) if transition.document_guard else None
     if reason:
-        raise TransitionNotAllowed(
-            f"Cannot {_step_words(action)} {facts.case_id} (in {_status_words(facts.status)}): {reason}.",
-            state=facts.status,
-            action=action,
-            errors={"documents": [f"{reason[:1].upper()}{reason[1:]}."]},
-        )
+        raise refuse_case_step(facts, action, reason, "documents")
     return transition
 
 

@@ -61,6 +61,10 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "A modification cannot change the scope",
         "Open an amendment to add lines or raise quantities.",
     ),
+    "import-refused": (
+        "The file was refused: nothing was imported",
+        "Correct every row listed in `errors` (by line number) and send the whole file again.",
+    ),
     "domain-error": ("The request was refused", "Read `detail`."),
     "mfa-required": (
         "A second factor is required",

@@ -14,7 +14,9 @@ already has its BASIC document is left as it is.
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -101,7 +103,7 @@ def _japan(officer: User, reviewer: User, signatory: User) -> None:
     case = _to_proposed(case, officer, reviewer)
     basic = services.document_offer(actor=officer, case=case, label="BASIC", transportation=BASIC_TRANSPORTATION)
     _accept_online(signatory, basic)
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
+    case = _implement(officer, case)
     services.document_open(
         actor=officer,
         case=case,
@@ -148,7 +150,7 @@ def _modified(officer: User, reviewer: User) -> None:
         signatory_title="Deputy Director (fictional)",
         signed_copy_sha256="5e1ec7ed" * 8,  # the scanned countersigned copy's SHA-256 (fictional)
     )
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
+    case = _implement(officer, case)
     services.document_open(actor=officer, case=case, kind="modification", reason="Lower generator spares price.")
     spares = case.lines.get(line_number="001")
     case_services.line_item_update(actor=officer, line=spares, unit_cost=Decimal("11800.00"))
@@ -161,6 +163,12 @@ def _modified(officer: User, reviewer: User) -> None:
 FICTIONAL_TRANSPORTATION = {"AT-B-ZAC": Decimal("0.00"), "SR-B-YAD": Decimal("385000.00")}
 # A fictional case's purchaser signs a paper copy; the officer enters it (its SHA-256 is made up).
 COUNTERSIGNED = ("Alex Morgan (fictional)", "Director of Procurement (fictional)", "c0c0a5ed" * 8)
+
+
+def _implement(officer: User, case: Case) -> Case:
+    """Implementation needs the initial deposit, which the apps above record (settings.DEMO_EXECUTION)."""
+    import_module(settings.DEMO_EXECUTION).before_implementation(case=case)
+    return case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
 
 
 def take_document_step(case: Case, action: str, users: dict[str, User]) -> Case:
@@ -200,4 +208,5 @@ def load_demo() -> DemoReport:
         else:
             _modified(officer, reviewer)
             report.created.append(f"case {MODIFIED_CASE} BASIC and M01")
+        report.created += import_module(settings.DEMO_EXECUTION).after_story()  # deliveries, SDRs, money, closure
     return report

@@ -16,6 +16,12 @@ class Purchaser(models.Model):
     code = models.CharField(max_length=2, primary_key=True)
     name = models.CharField(max_length=100, unique=True)
     review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
+    accelerated_closure = models.BooleanField(
+        default=False,
+        db_default=False,
+        verbose_name="accelerated case closure (ACCP)",
+        help_text="Participates in ACCP: its cases may close with unliquidated obligations (SAMM C16).",
+    )
 
     class Meta:
         db_table = "cases_purchaser"

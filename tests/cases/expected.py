@@ -35,6 +35,9 @@ CASE_STEPS = {
     ("proposed", "cancel"): ("cancelled", OFFICER),
     ("offered", "cancel"): ("cancelled", OFFICER),
     ("accepted", "cancel"): ("cancelled", OFFICER),
+    # From implementation on, cancelling also bills the termination costs (fms.execution).
+    ("implemented", "cancel"): ("cancelled", OFFICER),
+    ("supply_complete", "cancel"): ("cancelled", OFFICER),
 }
 CASE_STATUSES = (
     "development",

@@ -107,10 +107,10 @@ def test_the_next_steps_from_each_state(status):
             "A case in Development cannot send back a step: that step starts only from Write or Review.",
         ),
         (
-            "supply_complete",
+            "closed",
             "cancel",
-            "A case in Supply complete cannot cancel the case: that step starts only from "
-            "Development or Write or Review or Proposed or Offered or Accepted.",
+            "A case in Closed cannot cancel the case: that step starts only from "
+            "Development or Write or Review or Proposed or Offered or Accepted or Implemented or Supply complete.",
         ),
         (
             "write",

@@ -12,6 +12,7 @@ from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus
 from fms.documents.models import LoaDocument
 from tests.conftest import bearer
+from tests.execution.steps import deposit
 from tests.factories import UserFactory, lines_of, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,7 @@ def test_an_amendment_through_the_api_with_its_diff(officer, reviewer, proposed,
         {"content_hash": body["content_hash"], "signatory_name": "T. Yamada", "signatory_title": "Director"},
         format="json",
     )
+    deposit(proposed)  # implementation needs the initial deposit (fms.execution)
     case_services.case_transition(actor=officer, case=proposed, action=CaseAction.IMPLEMENT)
     client = bearer("officer")
     opened = client.post(url(proposed), {"kind": "amendment", "reason": "One more of line 001"})

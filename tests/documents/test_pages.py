@@ -8,6 +8,7 @@ from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseStatus
 from fms.documents import services
+from tests.execution.steps import deposit
 from tests.factories import UserFactory, lines_of, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,7 @@ def test_staff_see_no_acceptance_form_and_compare_versions(client, officer, revi
     case, document = offered
     services.document_accept(actor=officer, document=document, content_hash=document.content_hash,
                              signatory_name="N", signatory_title="T", signed_copy_sha256="a" * 64)  # fmt: skip
+    deposit(case)  # implementation needs the initial deposit (fms.execution)
     case_services.case_transition(actor=officer, case=case, action="implement")
     services.document_open(actor=officer, case=case, kind="amendment", reason="More")
     line = case_services.line_item_update(actor=officer, line=lines_of(case)[0], quantity=3)

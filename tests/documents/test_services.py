@@ -23,6 +23,7 @@ from fms.documents.choices import DocumentStatus, LineChange
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
 from fms.documents.models import LoaDocument
 from fms.ledger.models import ApprovalEvent
+from tests.execution.steps import deposit
 from tests.factories import UserFactory, lines_of, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +60,7 @@ def implemented_with_basic(officer, reviewer, signatory) -> tuple[Case, LoaDocum
     case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
     basic = offer_basic(officer, case)
     accept(signatory, basic)
+    deposit(case)  # implementation needs the initial deposit (fms.execution)
     case = case_services.case_transition(actor=officer, case=case, action=CaseAction.IMPLEMENT)
     return case, basic
 

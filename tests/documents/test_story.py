@@ -90,6 +90,10 @@ def test_the_japan_story_through_the_api(api_cases, signatory):
     assert [line["quantity"] for line in basic.json()["lines"]] == [3, 4, 1]
     accepted = _accept(signatory, "BASIC")
     assert accepted["acceptance"]["method"] == "online"
+    first_row = basic.json()["payment_schedule"][0]["amount"]
+    deposit = bearer("finance").post(f"{CASE}financials/", {"kind": "deposit", "amount": first_row,
+                                     "posted_on": "2018-07-02", "source_ref": "JA-DEP-1"}, format="json")  # fmt: skip
+    assert deposit.status_code == 201, deposit.json()
     _step(officer, "implement")
 
     opened = officer.post(DOCS, {"kind": "amendment", "reason": "Four missiles, as DSCA notified"})

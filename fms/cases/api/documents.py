@@ -279,7 +279,9 @@ def notification_document() -> JSONBuild:
 
 
 def purchaser_document() -> JSONBuild:
-    return JSONBuild(code=F("code"), name=F("name"), review_group=F("review_group"))
+    return JSONBuild(
+        code=F("code"), name=F("name"), review_group=F("review_group"), accelerated_closure=F("accelerated_closure")
+    )
 
 
 def agency_document() -> JSONBuild:

@@ -397,6 +397,7 @@ class PurchaserSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     review_group = serializers.ChoiceField(choices=ReviewGroup.choices)
+    accelerated_closure = serializers.BooleanField(help_text="Takes part in accelerated case closure (ACCP).")
 
     class Meta:
         ref_name = "Purchaser"

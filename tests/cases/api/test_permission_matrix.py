@@ -140,6 +140,51 @@ MATRIX = {
         {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, **clients((DENIED, DENIED))},
         None,
     ),
+    # Execution, on cases still in development (tests/execution covers implemented cases and the purchaser's
+    # officer): steps that need an implemented case are 409 for whoever may take them.
+    ("get", "/api/v1/cases/{case_id}/deliveries/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/deliveries/"): (
+        write("officer", 409),
+        {
+            "line_number": "001",
+            "quantity": 1,
+            "shipped_on": "2026-08-03",
+            "transportation_control_number": "FN12340000001XXXX",
+            "document_number": "FN12346001A001",
+        },
+    ),
+    ("post", "/api/v1/cases/{case_id}/performance/"): (
+        write("officer", 409),
+        {"line_number": "001", "performed_through_month": 1},
+    ),
+    ("get", "/api/v1/cases/{case_id}/sdrs/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/sdrs/"): (
+        write("officer", DENIED),
+        {"delivery": 1, "kind": "damage", "quantity": 1, "value": "500.00", "description": "Dented"},
+    ),
+    ("get", "/api/v1/cases/{case_id}/sdrs/{number}/"): (reads(HIDDEN), None),
+    ("post", "/api/v1/cases/{case_id}/sdrs/{number}/review/"): (
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, **clients((DENIED, DENIED))},
+        {},
+    ),
+    ("post", "/api/v1/cases/{case_id}/sdrs/{number}/resolve/"): (
+        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, "cn_officer": HIDDEN, **clients((DENIED, DENIED))},
+        {"resolution": "credit", "note": "x"},
+    ),
+    ("get", "/api/v1/cases/{case_id}/financials/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/financials/"): (
+        write("officer", DENIED),
+        {"kind": "deposit", "amount": "1.00", "posted_on": "2026-08-01", "source_ref": "M1"},
+    ),
+    ("get", "/api/v1/cases/{case_id}/statement/"): (reads(), None),
+    ("get", "/api/v1/cases/{case_id}/closure/"): (reads(), None),
+    ("post", "/api/v1/cases/{case_id}/closure/"): (write("officer", 409), {}),
+    ("post", "/api/v1/cases/{case_id}/emergency-implementation/"): (write("reviewer", 409), {"reason": "Urgent"}),
+    ("post", "/api/v1/cases/{case_id}/cancellation/"): (
+        write("officer", 409),
+        {"reason": "Ended", "termination_costs": "0.00"},
+    ),
+    ("post", "/api/v1/financials/import/"): (write("officer", DENIED), {}),
 }
 DECISIONS = ("approve", "reject", "return")
 
