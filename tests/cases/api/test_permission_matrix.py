@@ -104,6 +104,9 @@ MATRIX = {
         {"content_hash": "0" * 64, "signatory_name": "N", "signatory_title": "T"},
     ),
     ("get", "/api/v1/cases/{case_id}/documents/{label}/diff/"): (reads(400), None),
+    # The read audit: auditors only among these roles (a purchaser's client_admin: tests/accounts).
+    ("get", "/api/v1/read-audit/"): (write("auditor", OK), None),
+    ("get", "/api/v1/read-audit.csv"): (write("auditor", OK), None),
 }
 DECISIONS = ("approve", "reject", "return")
 
