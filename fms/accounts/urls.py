@@ -1,7 +1,7 @@
 from django.urls import path
 
-from fms.accounts import views
+from fms.accounts import read_audit_page
 
 urlpatterns = [
-    path("read-audit/", views.read_audit_page, name="read-audit"),
+    path("read-audit/", read_audit_page.read_audit_page, name="read-audit"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fms.accounts.api.views import ReadAuditCSVView, ReadAuditView
+from fms.accounts.api.read_audit import ReadAuditCSVView, ReadAuditView
 
 urlpatterns = [
     path("read-audit/", ReadAuditView.as_view(), name="read-audit"),
