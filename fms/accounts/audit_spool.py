@@ -173,9 +173,10 @@ def _run_flusher() -> None:
         try:
             close_old_connections()
             flush()
-        except Exception:
+        except Exception as error:
             # The database may be away (a restart): the rows stay in their files, shipped next time.
-            log.exception("read audit: shipping the spool failed; retrying")
+            # A warning, not a traceback: this is an expected state, not a fault of the code.
+            log.warning("read audit: shipping the spool failed (%s); retrying", type(error).__name__)
             connection.close()
             time.sleep(1)
 
@@ -183,8 +184,8 @@ def _run_flusher() -> None:
 def _flush_at_exit() -> None:
     try:
         flush()
-    except Exception:
-        log.warning("read audit: not shipped at exit; the next start ships it", exc_info=True)
+    except Exception as error:
+        log.warning("read audit: not shipped at exit (%s); the next start ships it", type(error).__name__)
 
 
 def _start_flusher() -> None:

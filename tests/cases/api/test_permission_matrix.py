@@ -185,6 +185,9 @@ MATRIX = {
         {"reason": "Ended", "termination_costs": "0.00"},
     ),
     ("post", "/api/v1/financials/import/"): (write("officer", DENIED), {}),
+    # The read audit: auditors all of it, a purchaser's client_admin its purchaser's part (tests/accounts).
+    ("get", "/api/v1/read-audit/"): ({**write("auditor", OK), "client_admin": (OK, OK)}, None),
+    ("get", "/api/v1/read-audit.csv"): ({**write("auditor", OK), "client_admin": (OK, OK)}, None),
 }
 DECISIONS = ("approve", "reject", "return")
 
