@@ -17,7 +17,7 @@ help:
 	@echo "make test     lint and run every test against PostgreSQL"
 	@echo "make reliability  faults under load, backups, timeouts, rate limits, CSP in a browser, schemathesis (figures)"
 	@echo "make lint     ruff, migrations check, Django system checks"
-	@echo "make mutation  mutation testing of workflow.py, rules.py and the ledger (>= 95% killed per module)"
+	@echo "make mutation  mutation testing of workflow.py, rules.py, the ledger and LOA pricing (>= 95% killed per module)"
 	@echo "make format   format the code with ruff"
 	@echo "make manage ARGS='...'   run a manage.py command against the database"
 	@echo "make db-stop  stop an embedded PostgreSQL left running"

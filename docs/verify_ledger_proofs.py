@@ -186,6 +186,13 @@ class Api:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.loads(response.read())
         except urllib.error.HTTPError as error:
+            if error.code in (400, 404) and path.startswith("ledger/proof/"):
+                # Every size asked for comes from a head the server signed: refusing to prove it means
+                # the log no longer holds what was signed (entries were removed).
+                raise CheckFailed(
+                    f"the server cannot prove its own signed log: GET {path}{query}: HTTP {error.code} "
+                    f"{error.read()[:300]!r}"
+                ) from error
             raise CannotCheck(f"GET {path}{query}: HTTP {error.code} {error.read()[:300]!r}") from error
         except (urllib.error.URLError, TimeoutError) as error:
             raise CannotCheck(f"GET {path}{query}: {error}") from error
@@ -212,9 +219,15 @@ def check(api: Api, vkey: str, state: Path | None, out, previous_vkeys: tuple[st
         old_size, old_root = verified_saved_head(state.read_text(encoding="utf-8"), [vkey, *previous_vkeys])
         if old_size > size:
             raise CheckFailed(f"the log shrank: your saved head has {old_size} entries, the latest {size}")
-        proof = api.get("ledger/proof/consistency/", **{"from": old_size, "to": size})
-        if not verify_consistency(old_size, size, old_root, root, [bytes.fromhex(h) for h in proof["proof"]]):
-            raise CheckFailed(f"the log of {size} does not extend your saved head of {old_size}: history was rewritten")
+        if old_size == size and old_root != root:
+            raise CheckFailed(f"the signed head of {size} entries has another root than your saved one")
+        if old_size < size:
+            proof = api.get("ledger/proof/consistency/", **{"from": old_size, "to": size})
+            path = [bytes.fromhex(h) for h in proof["proof"]]
+            if not verify_consistency(old_size, size, old_root, root, path):
+                raise CheckFailed(
+                    f"the log of {size} does not extend your saved head of {old_size}: history was rewritten"
+                )
         print(f"consistency with the head saved in {state} (size {old_size}): verified", file=out)
 
     checked = pending = 0

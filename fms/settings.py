@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "fms.reference",
     "fms.accounts",
     "fms.ledger",
+    "fms.notifications",
     "fms.cases",
     "fms.documents",
 ]

@@ -6,7 +6,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, REVIEWER
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
 from fms.ledger.signing import signer_created_when_missing
 from tests.database import APP_ROLE, connect_as_app_role
@@ -58,6 +58,16 @@ def reviewer2(db):
 @pytest.fixture
 def auditor(db):
     return UserFactory(username="auditor", roles=[AUDITOR])
+
+
+@pytest.fixture
+def cn_officer(db):
+    return UserFactory(username="cn_officer", roles=[CN_OFFICER])
+
+
+@pytest.fixture
+def cn_officer2(db):
+    return UserFactory(username="cn_officer2", roles=[CN_OFFICER])
 
 
 @pytest.fixture

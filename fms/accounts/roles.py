@@ -12,6 +12,7 @@ CLIENT = "client"
 CLIENT_OFFICER = "client_officer"
 CLIENT_ADMIN = "client_admin"
 AUDITOR = "auditor"
+CN_OFFICER = "cn_officer"  # DSCA congressional-notification staff (DESIGN §2, §4.4)
 # Roles of a purchaser's own people: every user in one of them is bound to a purchaser.
 CLIENT_ROLES = (CLIENT, CLIENT_OFFICER, CLIENT_ADMIN)
 # The roles a purchaser's administrator may give its own people (never its own: DESIGN §2, §5).
@@ -20,7 +21,7 @@ ROLES_A_CLIENT_ADMIN_GRANTS = (CLIENT, CLIENT_OFFICER)
 _READ_DOMAIN = [
     "reference.view_purchaser",
     "reference.view_implementingagency",
-    "cases.view_congressionalnotification",
+    "notifications.view_congressionalnotification",
     "cases.view_case",
     "cases.view_lineitem",
     "ledger.view_approvalevent",
@@ -40,8 +41,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_lineitem",
         "cases.change_lineitem",
         "cases.delete_lineitem",
-        "cases.add_congressionalnotification",
-        "cases.change_congressionalnotification",
         "documents.add_loadocument",
         "documents.offer_loadocument",
         "documents.record_acceptance",
@@ -55,6 +54,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLIENT: list(_READ_DOMAIN),
     CLIENT_OFFICER: [*_READ_DOMAIN, "documents.accept_loadocument"],
     CLIENT_ADMIN: [*_READ_DOMAIN, "accounts.manage_purchaser_users"],
+    # Records and edits 36(b) notifications; a second cn_officer approves sensitive changes. Case
+    # officers only link a case to a notification that exists.
+    CN_OFFICER: [
+        *_READ_DOMAIN,
+        *_OWN_TOKENS,
+        "notifications.add_congressionalnotification",
+        "notifications.change_congressionalnotification",
+        "notifications.approve_notificationchange",
+        "notifications.view_notificationchange",
+    ],
     AUDITOR: [
         *_READ_DOMAIN,
         *_OWN_TOKENS,

@@ -12,12 +12,14 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from fms.cases import rules, selectors, services, workflow
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.admin import VersionedModelForm, refusals_as_messages
 from fms.core.errors import DomainError
 from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.notifications import services as notification_services
+from fms.notifications.models import CongressionalNotification
 
 
 def money(value) -> str:
@@ -26,22 +28,22 @@ def money(value) -> str:
 
 @admin.register(CongressionalNotification)
 class CongressionalNotificationAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "purchaser", "notified_on", "total_value_display", "review_ends_on", "emergency")
-    list_filter = ("purchaser", "emergency")
+    """Through fms.notifications.services: sensitive changes become pending changes for a second cn_officer."""
+
+    list_display = (
+        "__str__", "kind", "status", "purchaser", "notified_on", "total_value_display", "review_ends_on", "emergency",
+    )  # fmt: skip
+    list_filter = ("kind", "status", "purchaser", "emergency")
     search_fields = ("transmittal_number", "description")
-    readonly_fields = ("formal_review_days", "review_ends_on", "created_at")
+    readonly_fields = (
+        "emergency", "review_group", "formal_review_days", "review_ends_on", "threshold_total", "threshold_mde",
+        "threshold_design_construction", "created_at",
+    )  # fmt: skip
     fields = (
-        "purchaser",
-        "transmittal_number",
-        "notified_on",
-        "mde_value",
-        "total_value",
-        "emergency",
-        "description",
-        "formal_review_days",
-        "review_ends_on",
-        "created_at",
-    )
+        "kind", "original", "purchaser", "implementing_agency", "transmittal_number", "status", "notified_on",
+        "informal_review_started_on", "mde_value", "non_mde_value", "total_value", "description", "source_text",
+        *readonly_fields,
+    )  # fmt: skip
 
     def get_queryset(self, request):
         return selectors.notification_queryset_for(request.user).select_related("purchaser")
@@ -58,13 +60,18 @@ class CongressionalNotificationAdmin(admin.ModelAdmin):
         return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        editable = services.NOTIFICATION_EDITABLE_FIELDS
+        editable = notification_services.EDITABLE_FIELDS
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in editable}
-            services.notification_update(actor=request.user, notification=obj, **changes)
+            _, pending = notification_services.notification_update(actor=request.user, notification=obj, **changes)
+            if pending is not None:
+                messages.info(request, f"Change {pending.number} waits for a second cn_officer.")
         else:
             data = {name: value for name, value in form.cleaned_data.items() if name in editable}
-            created = services.notification_create(actor=request.user, purchaser=form.cleaned_data["purchaser"], **data)
+            data.pop("purchaser", None)
+            created = notification_services.notification_create(
+                actor=request.user, purchaser=form.cleaned_data["purchaser"], **data
+            )
             obj.pk = created.pk
 
 

@@ -12,11 +12,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fms.accounts.models import User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, REVIEWER, ensure_roles
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CN_OFFICER, REVIEWER, ensure_roles
 from fms.cases import services, workflow
 from fms.cases.choices import CaseAction, LineCategory
-from fms.cases.models import Case, CongressionalNotification
-from fms.reference.models import Purchaser
+from fms.cases.models import Case
+from fms.notifications import services as notification_services
+from fms.notifications.choices import NotificationKind, NotificationStatus
+from fms.notifications.models import CongressionalNotification
+from fms.reference.models import ImplementingAgency, Purchaser
 
 # Development-only passwords, printed by load_demo. Never use them on a real server.
 DEMO_USERS = [
@@ -27,6 +30,8 @@ DEMO_USERS = [
     ("reviewer", "Rita", "Reviewer", REVIEWER, None, True, False),
     ("reviewer2", "Raj", "Reviewer", REVIEWER, None, True, False),
     ("auditor", "Ada", "Auditor", AUDITOR, None, True, False),
+    ("cn_officer", "Cora", "Notifications", CN_OFFICER, None, True, False),
+    ("cn_officer2", "Cyrus", "Notifications", CN_OFFICER, None, True, False),
     ("client_ja", "Japan", "Client", CLIENT, "JA", False, False),
     ("client_ks", "Korea", "Client", CLIENT, "KS", False, False),
     ("admin_ja", "Hana", "Administrator", CLIENT_ADMIN, "JA", False, False),  # Japan's own (DESIGN §2)
@@ -184,11 +189,14 @@ def _ensure_users(report: DemoReport) -> dict[str, User]:
     return users
 
 
-def _japan_notification(officer: User) -> CongressionalNotification:
+def _japan_notification(cn_officer: User) -> CongressionalNotification:
     existing = CongressionalNotification.objects.filter(purchaser_id="JA", notified_on=dt.date(2018, 1, 9)).first()
-    return existing or services.notification_create(
-        actor=officer,
+    return existing or notification_services.notification_create(
+        actor=cn_officer,
         purchaser=Purchaser.objects.get(code="JA"),
+        kind=NotificationKind.CERTIFICATION,
+        status=NotificationStatus.NOTIFIED,
+        implementing_agency=ImplementingAgency.objects.get(code="P"),
         notified_on=dt.date(2018, 1, 9),
         total_value=Decimal("133300000.00"),
         mde_value=None,
@@ -248,7 +256,7 @@ def load_demo() -> DemoReport:
             if Case.objects.filter(case_id=spec.case_id).exists():
                 report.existing.append(f"case {spec.case_id}")
                 continue
-            notification = _japan_notification(users["officer"]) if spec is JAPAN else None
+            notification = _japan_notification(users["cn_officer"]) if spec is JAPAN else None
             _load_case(spec, users, notification)
             report.created.append(f"case {spec.case_id}")
     return report

@@ -11,9 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from fms.cases.choices import CaseStatus, LineCategory, LineStatus
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.cases.selectors import notification_required_q
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 
 
 class UTCDateTimeField(forms.CharField):

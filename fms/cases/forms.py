@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django import forms
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError
+from fms.notifications.models import CongressionalNotification
 
 # ASCII digits only (a Unicode digit such as "²" or "١" is refused, never a 500); grouping commas
 # are accepted only where they group thousands, so "2,125,000.00" reads as typed.

@@ -16,6 +16,7 @@ from django.db.models.functions import Concat
 
 from fms.cases import rules
 from fms.cases.choices import CaseStatus, LineCategory, LineStatus
+from fms.notifications.models import CongressionalNotification
 from fms.reference.codes import LINE_CODE_TABLES, DeliveryTermCode, OfferReleaseCode, SourceOfSupply, TypeOfAssistance
 from fms.reference.models import ImplementingAgency, Purchaser
 
@@ -42,49 +43,6 @@ def validate_masl(value: str) -> None:
     problem = rules.masl_problem(value)
     if problem:
         raise ValidationError(problem)
-
-
-class CongressionalNotification(models.Model):
-    """An AECA section 36(b) notification to Congress of a proposed sale."""
-
-    transmittal_number = models.CharField(
-        max_length=6,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[pattern(rules.TRANSMITTAL_NUMBER_PATTERN, "Use YY-N, YY-NN or YY-NNN, e.g. 18-12.")],
-        help_text="YY-N, YY-NN or YY-NNN; empty until known.",
-    )
-    purchaser = models.ForeignKey(Purchaser, on_delete=models.PROTECT, related_name="notifications")
-    notified_on = models.DateField()
-    mde_value = MoneyField(null=True, blank=True, verbose_name="MDE value", help_text="Empty when not recorded.")
-    total_value = MoneyField()
-    description = models.TextField(blank=True)
-    emergency = models.BooleanField(default=False, help_text="Emergency waiver of the congressional review period.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-notified_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(transmittal_number__regex=rules.TRANSMITTAL_NUMBER_PATTERN),
-                name="notification_transmittal_format",
-            ),
-            models.CheckConstraint(condition=Q(mde_value__gte=0), name="notification_mde_value_nonnegative"),
-            models.CheckConstraint(condition=Q(total_value__gte=0), name="notification_total_value_nonnegative"),
-        ]
-
-    def __str__(self) -> str:
-        number = self.transmittal_number or "transmittal number unknown"
-        return f"36(b) {number} — {self.purchaser_id}, notified {self.notified_on:%d %b %Y}"
-
-    @property
-    def formal_review_days(self) -> int:
-        return rules.formal_review_days(self.purchaser.review_group)
-
-    @property
-    def review_ends_on(self):
-        return rules.review_ends_on(notified_on=self.notified_on, review_group=self.purchaser.review_group)
 
 
 @pghistory.track(

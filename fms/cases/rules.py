@@ -1,14 +1,14 @@
-"""Pure domain rules: identifier formats and the AECA 36(b) notification thresholds.
+"""Pure domain rules: identifier formats, and the AECA 36(b) test of a case's working lines.
 
-No ORM here. Values come from DESIGN §3–§4 (SAMM C5.5); change them here and nowhere else.
+No ORM here. The 36(b) thresholds themselves are fms.notifications.rules' (DESIGN §4.4).
 """
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
-from fms.reference.codes import ReviewGroup
+from fms.notifications import rules as notification_rules
+from fms.notifications.rules import NOTIFICATION_THRESHOLDS
 
 CASE_ID_PATTERN = r"^[A-Z0-9]{2}-[A-Z]-[A-Z0-9]{3}$"
 LINE_NUMBER_PATTERN = r"^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
@@ -17,7 +17,6 @@ LINE_NUMBER_PATTERN = r"^(00[1-9]|0[1-9][0-9]|[1-9][0-9]{2})$"
 MASL_PATTERN = r"^[A-Z0-9]{3}[A-HJ-NP-Z0-9]{13}$"
 # DoD unit of issue: two capital letters (EA each, LO lot, MO month...).
 UNIT_OF_ISSUE_PATTERN = r"^[A-Z]{2}$"
-TRANSMITTAL_NUMBER_PATTERN = r"^[0-9]{2}-[0-9]{1,3}$"
 
 MONEY_MAX_DIGITS = 15
 MONEY_DECIMAL_PLACES = 2
@@ -38,38 +37,6 @@ def text_over_limit(values: dict[str, object]) -> dict[str, list[str]]:
     }
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """36(b) thresholds for one review group: meeting or exceeding any one requires notification."""
-
-    mde: Decimal
-    total: Decimal
-    design_construction: Decimal
-    formal_review_days: int
-
-
-NOTIFICATION_THRESHOLDS: dict[str, Thresholds] = {
-    ReviewGroup.NATO_PLUS_5: Thresholds(
-        mde=Decimal("25000000.00"),
-        total=Decimal("100000000.00"),
-        design_construction=Decimal("300000000.00"),
-        formal_review_days=15,
-    ),
-    ReviewGroup.OTHER: Thresholds(
-        mde=Decimal("14000000.00"),
-        total=Decimal("50000000.00"),
-        design_construction=Decimal("200000000.00"),
-        formal_review_days=30,
-    ),
-    ReviewGroup.NATO_ORG: Thresholds(
-        mde=Decimal("14000000.00"),
-        total=Decimal("50000000.00"),
-        design_construction=Decimal("200000000.00"),
-        formal_review_days=15,
-    ),
-}
-
-
 def normalise_masl(value: str) -> str:
     """A MASL as typed (spaces, dashes, lower case) in its stored form; the format is checked later."""
     return re.sub(r"[\s-]", "", value or "").upper()
@@ -87,22 +54,13 @@ def masl_problem(masl: str) -> str | None:
 def notification_required(
     *, review_group: str, mde_value: Decimal, total_value: Decimal, design_construction_value: Decimal
 ) -> bool:
-    """True when a case meets or exceeds any 36(b) threshold of its purchaser's review group."""
-    limits = NOTIFICATION_THRESHOLDS[review_group]
-    return (
-        mde_value >= limits.mde
-        or total_value >= limits.total
-        or design_construction_value >= limits.design_construction
+    """True when a case meets or exceeds any 36(b) threshold of this review group (fms.notifications.rules)."""
+    return notification_rules.notification_required(
+        thresholds=NOTIFICATION_THRESHOLDS[review_group],
+        mde_value=mde_value,
+        total_value=total_value,
+        design_construction_value=design_construction_value,
     )
-
-
-def formal_review_days(review_group: str) -> int:
-    return NOTIFICATION_THRESHOLDS[review_group].formal_review_days
-
-
-def review_ends_on(*, notified_on: dt.date, review_group: str) -> dt.date:
-    """The last day of the formal congressional review period."""
-    return notified_on + dt.timedelta(days=formal_review_days(review_group))
 
 
 def offer_expiry(offered_on: dt.date) -> dt.date:

@@ -14,21 +14,17 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 
@@ -37,9 +33,11 @@ from fms.accounts.roles import CLIENT_ROLES
 from fms.cases import rules, words
 from fms.cases.choices import CaseAction, DocumentStep, LineStatus
 from fms.cases.models import Case as FmsCase
-from fms.cases.models import CongressionalNotification, LineItem
+from fms.cases.models import LineItem
 from fms.cases.workflow import LINES_DECIDABLE_IN
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.choices import NotificationStatus
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import Purchaser
 
 NOTHING = object()
@@ -210,18 +208,10 @@ def notification_required_expression() -> ExpressionWrapper:
     return ExpressionWrapper(notification_required_q(), output_field=BooleanField())
 
 
-def formal_review_days_expression() -> Case:
-    whens = [
-        When(purchaser__review_group=group, then=Value(limits.formal_review_days))
-        for group, limits in rules.NOTIFICATION_THRESHOLDS.items()
-    ]
-    return Case(*whens, output_field=IntegerField())
-
-
 def review_ends_on_expression() -> Func:
     return Func(
         F("notified_on"),
-        formal_review_days_expression(),
+        F("formal_review_days"),
         template="(%(expressions)s)",
         arg_joiner=" + ",
         output_field=DateField(),
@@ -262,7 +252,7 @@ def dashboard_for(user: User, *, today) -> dict:
     pending_notifications = (
         notification_queryset_for(user)
         .annotate(ends_on=review_ends_on_expression())
-        .filter(emergency=False, ends_on__gte=today)
+        .filter(status=NotificationStatus.NOTIFIED, emergency=False, ends_on__gte=today)
         .select_related("purchaser")
         .order_by("ends_on")
     )

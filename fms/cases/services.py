@@ -1,4 +1,4 @@
-"""The only code that writes cases, line items, notifications and ledger events.
+"""The only code that writes cases, line items and their ledger events (notifications: fms.notifications).
 
 Every function is one use case: atomic, locks the rows it changes (the case first, then the
 line, always in that order), checks the permission and the workflow rule, writes the change,
@@ -23,11 +23,14 @@ from fms.accounts.signin import current_via
 from fms.cases import digests, rules, workflow
 from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import HeaderFrozen
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger import selectors as ledger_selectors
 from fms.ledger import services as ledger_services
 from fms.ledger.models import ApprovalEvent
+from fms.notifications import rules as notification_rules
+from fms.notifications.choices import NotificationStatus
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
 CASE_EDITABLE_FIELDS = frozenset(
@@ -164,12 +167,17 @@ def case_facts(case: Case, *, today: dt.date | None = None) -> workflow.CaseFact
         lor_received_on=case.lor_received_on,
         notification_required=case.notification_required,
         notification=(
-            workflow.NotificationFacts(review_ends_on=notification.review_ends_on, emergency=notification.emergency)
+            workflow.NotificationFacts(
+                review_ends_on=notification.review_ends_on,
+                emergency=notification.emergency,
+                notified=notification.status == NotificationStatus.NOTIFIED,
+            )
             if notification
             else None
         ),
         offer_expires_on=case.offer_expires_on,
-        today=today or timezone.localdate(),
+        # Congress counts review days, and an offer its days, in Washington (DESIGN §4.4).
+        today=today or notification_rules.washington_today(timezone.now()),
     )
 
 
@@ -583,69 +591,6 @@ LINE_STEPS = {
     LineAction.REJECT: line_item_reject,
     LineAction.RETURN: line_item_return,
 }
-
-
-# ---- Notifications ----------------------------------------------------------------------------
-
-
-def notification_create(
-    *,
-    actor: User,
-    purchaser: Purchaser,
-    notified_on: dt.date,
-    total_value: Decimal,
-    mde_value: Decimal | None = None,
-    transmittal_number: str | None = None,
-    description: str = "",
-    emergency: bool = False,
-) -> CongressionalNotification:
-    """Record a 36(b) congressional notification."""
-    _require(actor, "cases.add_congressionalnotification", "record congressional notifications")
-    transmittal_number = (transmittal_number or "").strip() or None
-    with _writing_as(actor):
-        notification = CongressionalNotification(
-            transmittal_number=transmittal_number,
-            purchaser=purchaser,
-            notified_on=notified_on,
-            total_value=total_value,
-            mde_value=mde_value,
-            description=description,
-            emergency=emergency,
-        )
-        _validate(notification)
-        _check_transmittal_number_free(notification)
-        notification.save()
-    return notification
-
-
-def _check_transmittal_number_free(notification: CongressionalNotification) -> None:
-    number = notification.transmittal_number
-    others = CongressionalNotification.objects.filter(transmittal_number=number).exclude(pk=notification.pk)
-    if number and others.exists():
-        raise ValidationFailed({"transmittal_number": [f"Transmittal {number} is already recorded."]})
-
-
-NOTIFICATION_EDITABLE_FIELDS = frozenset(
-    {"transmittal_number", "notified_on", "mde_value", "total_value", "description", "emergency"}
-)
-
-
-def notification_update(
-    *, actor: User, notification: CongressionalNotification, **changes
-) -> CongressionalNotification:
-    """Correct or complete a notification, e.g. once its transmittal number is known."""
-    _require(actor, "cases.change_congressionalnotification", "change congressional notifications")
-    _unknown_fields(changes, NOTIFICATION_EDITABLE_FIELDS)
-    if "transmittal_number" in changes:
-        changes["transmittal_number"] = (changes["transmittal_number"] or "").strip() or None
-    with _writing_as(actor):
-        notification = CongressionalNotification.objects.select_for_update().get(pk=notification.pk)
-        for field, value in changes.items():
-            setattr(notification, field, value)
-        _validate(notification)
-        _check_transmittal_number_free(notification)
-        notification.save()
-    return notification
 
 
 # ---- What a user may do next (for pages: same checks as the writers above) ----------------------

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fms.cases import views
+from fms.cases import notification_pages, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -22,4 +22,12 @@ urlpatterns = [
     path("cases/<str:case_id>/lines/<str:line_number>/step/", views.line_step, name="line-step"),
     path("cases/<str:case_id>/lines/<str:line_number>/reject/", views.line_reject, name="line-reject"),
     path("cases/<str:case_id>/lines/<str:line_number>/remove/", views.line_remove, name="line-remove"),
+    path("notifications/", notification_pages.notification_list, name="notification-pages"),
+    path("notifications/import/", notification_pages.notification_import, name="notification-import-page"),
+    path("notifications/<str:pk>/", notification_pages.notification_detail, name="notification-page"),
+    path(
+        "notifications/<str:pk>/changes/<str:number>/decide/",
+        notification_pages.notification_change_decide,
+        name="notification-change-decide",
+    ),
 ]

@@ -27,6 +27,7 @@ from fms.core.charts import Bar, bar_chart
 from fms.core.errors import DomainError, StaleVersion
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.notifications import rules as notification_rules
 
 CASES_PER_PAGE = 50
 # Line steps a page offers for several lines at once; rejecting is confirmed line by line.
@@ -104,7 +105,7 @@ def _step_done_words(case: Case, line: LineItem | None, case_before: str) -> str
 
 @login_required
 def dashboard(request):
-    today = timezone.localdate()
+    today = notification_rules.washington_today(timezone.now())  # review periods end in Washington
     data = selectors.dashboard_for(request.user, today=today)
     by_status = data["by_status"]
     status_rows = [

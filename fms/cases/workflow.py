@@ -17,8 +17,9 @@ L = LineStatus
 
 @dataclass(frozen=True)
 class NotificationFacts:
-    review_ends_on: dt.date
+    review_ends_on: dt.date | None  # None while a draft has no date
     emergency: bool
+    notified: bool
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ def notification_cleared(facts: CaseFacts) -> str | None:
         return None
     if facts.notification is None:
         return "the case meets a 36(b) threshold and no congressional notification is linked"
+    if not facts.notification.notified or facts.notification.review_ends_on is None:
+        return "the linked congressional notification is still a draft (not notified to Congress)"
     if facts.notification.emergency:
         return None
     if facts.today <= facts.notification.review_ends_on:

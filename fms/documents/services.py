@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pghistory
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from fms.accounts.models import User
@@ -34,6 +35,7 @@ from fms.documents.choices import (
 )
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
 from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow
+from fms.notifications import services as notification_services
 
 WASHINGTON = ZoneInfo("America/New_York")
 OFFER_VALIDITY = dt.timedelta(days=85)  # SAMM C5.4: an LOA offer is open 85 days from the MILAP date
@@ -259,6 +261,7 @@ def document_offer(
             )
         _set_entered(document, entered)
         _freeze(document, case, dated_on=today, expires_on=expires_on, payment_schedule=payment_schedule)
+        _check_notification(case, document, today)
         document.status = DocumentStatus.OFFERED
         document.save()
         comment = f"{label} offered, content hash {document.content_hash}, open until {expires_on.isoformat()}"
@@ -276,6 +279,23 @@ def document_offer(
             _record(case=case, document=document, action=CaseAction.OFFER, actor=actor, comment=comment,
                     digest=document.content_hash)  # fmt: skip
     return document
+
+
+def _check_notification(case: Case, document: LoaDocument, today: dt.date) -> None:
+    """The 36(b) gate on the document's own figures: its estimated total with surcharge and
+    accessorials, its MDE and design-and-construction lines (fms.notifications checks the room)."""
+    live = document.lines.exclude(change=LineChange.REMOVED)
+    values = live.aggregate(
+        mde=Sum("total_cost", filter=Q(is_mde=True), default=Decimal("0.00")),
+        design=Sum("total_cost", filter=Q(category="design_construction"), default=Decimal("0.00")),
+    )
+    notification_services.notification_offer_check(
+        case=case,
+        value=document.total_estimated_cost,
+        mde_value=values["mde"],
+        design_construction_value=values["design"],
+        today=today,
+    )
 
 
 def _basic_to_offer(actor: User, case: Case) -> LoaDocument:

@@ -3,6 +3,8 @@ every approved line still has the content its last approval recorded (DESIGN §4
 
 The ledger does not know what a line's content is: the app that owns the lines registers a
 source of their current digests (register_content_digests; the cases app does so when it loads).
+Apps that keep frozen records whose hashes the ledger recorded (the documents app's offered LOAs)
+register a check of their own (register_record_check) that recomputes them and names what broke.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +22,17 @@ _content_sources: list[ContentDigests] = []
 def register_content_digests(source: ContentDigests) -> None:
     if source not in _content_sources:
         _content_sources.append(source)
+
+
+# Given case row ids (None: every case), yields a Break for every frozen record whose content no
+# longer gives the hash the ledger recorded.
+RecordCheck = Callable[[list[int] | None], Iterator[Break]]
+_record_checks: list[RecordCheck] = []
+
+
+def register_record_check(check: RecordCheck) -> None:
+    if check not in _record_checks:
+        _record_checks.append(check)
 
 
 @dataclass
@@ -66,7 +79,7 @@ def _content_breaks(case_pks: list[int] | None, last_approval: dict[int, _Approv
 
 def verify_ledger(case_pks: Iterable[int] | None = None, *, chunk_size: int = 20_000) -> Verification:
     """Recompute every chain (or those of the given cases), streaming rows from a server-side cursor,
-    then compare every approved line's content with its last approval."""
+    then compare every approved line's content with its last approval and run the record checks."""
     case_pks = list(case_pks) if case_pks is not None else None
     columns = (
         "id",
@@ -95,4 +108,6 @@ def verify_ledger(case_pks: Iterable[int] | None = None, *, chunk_size: int = 20
             result.breaks.append(broken)
         last_approval.update(_approvals(events))
     result.breaks.extend(_content_breaks(case_pks, last_approval))
+    for check in _record_checks:
+        result.breaks.extend(check(case_pks))
     return result

@@ -47,3 +47,35 @@ class ImplementingAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+class PurchaserReviewGroup(models.Model):
+    """A purchaser's 36(b) review group over a period (DESIGN §3): a notification takes the group in
+    force on its date, so re-grouping a purchaser (Korea 2008, Finland 2023, Sweden 2024) changes no
+    record made before. `valid_to` is the first day of the next period; empty while in force."""
+
+    purchaser = models.ForeignKey(Purchaser, on_delete=models.PROTECT, related_name="review_groups")
+    review_group = models.CharField(max_length=12, choices=ReviewGroup.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Exclusive; empty while in force.")
+    source = models.CharField(max_length=200, blank=True, help_text="The law or event that set it.")
+
+    class Meta:
+        ordering = ["purchaser", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_group__in=ReviewGroup.values), name="purchaserreviewgroup_group_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="purchaserreviewgroup_period_forward",
+            ),
+            models.UniqueConstraint(fields=["purchaser", "valid_from"], name="purchaserreviewgroup_one_start"),
+            models.UniqueConstraint(
+                fields=["purchaser"], condition=Q(valid_to__isnull=True), name="purchaserreviewgroup_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        until = f" until {self.valid_to:%d %b %Y}" if self.valid_to else ""
+        return f"{self.purchaser_id}: {self.review_group} from {self.valid_from:%d %b %Y}{until}"

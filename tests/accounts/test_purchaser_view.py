@@ -69,6 +69,7 @@ def concrete(world, user, path: str) -> str:
         line_number="001",
         label="BASIC",
         id="1",
+        number="1",
         username=user.username,
         prefix=token.prefix if token else "nope",
     )

@@ -12,8 +12,9 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 from tests.factories import lines_of, make_case
 
 pytestmark = pytest.mark.django_db
@@ -304,10 +305,10 @@ def test_transmittal_number_format_and_uniqueness(db):
     make(None)
     make(None)  # unknown numbers do not collide
     orm_refused(lambda: make("18-1"), by="cases_congressionalnotification_transmittal_number_key")
-    orm_refused(lambda: make("2018-1"), by="notification_transmittal_format")
+    orm_refused(lambda: make("2018-1"), by="notification_transmittal_fits_kind")
     orm_refused(lambda: make("18-1234"), by="value too long for type character varying(6)")
     accepted(NOTIFICATION_SQL, ["18-999"])
-    refused(NOTIFICATION_SQL, ["18-X"], by="notification_transmittal_format")
+    refused(NOTIFICATION_SQL, ["18-X"], by="notification_transmittal_fits_kind")
 
 
 def test_rows_that_history_depends_on_are_protected(case):

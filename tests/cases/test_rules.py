@@ -57,16 +57,6 @@ def test_japan_demo_values_require_notification():
     )
 
 
-@pytest.mark.parametrize(
-    ("group", "days"), [(ReviewGroup.NATO_PLUS_5, 15), (ReviewGroup.NATO_ORG, 15), (ReviewGroup.OTHER, 30)]
-)
-def test_formal_review_period_by_group(group, days):
-    assert rules.formal_review_days(group) == days
-    assert rules.review_ends_on(notified_on=dt.date(2018, 1, 9), review_group=group) == dt.date(
-        2018, 1, 9
-    ) + dt.timedelta(days=days)
-
-
 def test_offer_expires_85_days_after_the_offer():
     assert rules.offer_expiry(dt.date(2026, 1, 1)) == dt.date(2026, 3, 27)
 
@@ -97,7 +87,6 @@ def test_offer_expires_85_days_after_the_offer():
             ],
         ),
         (rules.UNIT_OF_ISSUE_PATTERN, ["EA", "LO", "SE"], ["E", "LOT", "ea", "E1", "", "E "]),
-        (rules.TRANSMITTAL_NUMBER_PATTERN, ["18-1", "18-12", "18-123", "00-0"], ["18-1234", "2018-1", "18-", "8-1"]),
     ],
 )
 def test_identifier_formats(pattern, good, bad):

@@ -17,6 +17,8 @@ from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.notifications import rules as notification_rules
+from fms.notifications import services as notification_services
 from fms.reference.models import Purchaser
 from tests.cases.test_workflow import CASE_ACTIONS, LEGAL_CASE_STEPS, LEGAL_LINE_STEPS, STATUS_WORDS
 from tests.factories import UserFactory, actor_for, line_data, lines_of, make_case, walk_to
@@ -107,7 +109,9 @@ def test_offer_sets_the_expiry_85_days_ahead_unless_given(officer, reviewer):
     assert offered.offer_expires_on == given
 
 
-def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(officer, reviewer):
+def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(
+    officer, reviewer, cn_officer, cn_officer2
+):
     case = make_case(officer)
     line = services.line_item_add(actor=officer, case=case, **line_data(quantity=1, unit_cost=Decimal("100000000.00")))
     services.line_item_approve(actor=reviewer, line=services.line_item_submit(actor=officer, line=line))
@@ -118,16 +122,22 @@ def test_offer_of_a_case_that_needs_notification_waits_for_the_review_period(off
     with pytest.raises(TransitionNotAllowed, match="no congressional notification is linked"):
         services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
 
-    notification = services.notification_create(
-        actor=officer, purchaser=case.purchaser, notified_on=timezone.localdate(), total_value=case.total_value
+    today = notification_rules.washington_today(timezone.now())
+    notification = notification_services.notification_create(
+        actor=cn_officer, purchaser=case.purchaser, notified_on=today, total_value=case.total_value, status="notified"
     )
     case = services.case_update(actor=officer, case=case, notification=notification)
     with pytest.raises(TransitionNotAllowed, match="congressional review period runs until"):
         services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
 
-    services.notification_update(
-        actor=officer, notification=notification, notified_on=timezone.localdate() - dt.timedelta(days=16)
+    # An earlier date once notified is a change a second cn_officer approves.
+    _, change = notification_services.notification_update(
+        actor=cn_officer, notification=notification, notified_on=today - dt.timedelta(days=16)
     )
+    notification_services.notification_change_decide(
+        actor=cn_officer2, notification=notification, number=change.number, approve=True
+    )
+    case.refresh_from_db()
     assert services.case_transition(actor=officer, case=case, action=CaseAction.OFFER).status == CaseStatus.OFFERED
 
 
@@ -187,10 +197,10 @@ def test_case_update_refuses_status_and_identity_fields(officer):
         assert field in refused.value.errors
 
 
-def test_notification_must_be_for_the_cases_purchaser(officer):
+def test_notification_must_be_for_the_cases_purchaser(officer, cn_officer):
     case = make_case(officer)
-    korean = services.notification_create(
-        actor=officer,
+    korean = notification_services.notification_create(
+        actor=cn_officer,
         purchaser=Purchaser.objects.get(code="KS"),
         notified_on=timezone.localdate(),
         total_value=Decimal("1.00"),

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from fms.accounts.models import User
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.core.numbers import ascii_int
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 
 pytestmark = pytest.mark.django_db
 

@@ -235,3 +235,51 @@ def test_the_schedule_sums_to_the_total_with_non_negative_rows_in_date_order(doc
     assert sum((row.amount for row in rows), D(0)) == total
     assert rows[-1].cumulative == total
     pricing.check_schedule(rows, total)  # the generator's own output passes the entered-schedule check
+
+
+# ---- Refusals name their field; edges of the schedule ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([], "A payment schedule needs at least its initial deposit row."),
+        (
+            [
+                pricing.PaymentRow(SWITCH, D("-1.00"), D("-1.00")),
+                pricing.PaymentRow(dt.date(2019, 1, 1), D("3.00"), D("2.00")),
+            ],
+            "Payment row 1 is negative.",
+        ),
+        (
+            [pricing.PaymentRow(SWITCH, D("1.00"), D("1.00")), pricing.PaymentRow(SWITCH, D("1.00"), D("2.00"))],
+            "Payment row 2 is not due after the row before it.",
+        ),
+    ],
+)
+def test_a_refused_schedule_says_why_and_names_the_schedule(rows, message):
+    with pytest.raises(PricingError) as refused:
+        pricing.check_schedule(rows, D("2.00"))
+    assert (str(refused.value), refused.value.field) == (message, "payment_schedule")
+
+
+def test_a_line_refusal_names_the_lines():
+    with pytest.raises(PricingError) as refused:
+        pricing.payment_schedule([stock("1.00", delivery_from_months=2, delivery_to_months=1)], total=D("1.00"),
+                                 starts_on=SWITCH)  # fmt: skip
+    assert refused.value.field == "lines"
+
+
+@pytest.mark.parametrize(("start", "end"), [(None, None), (7, None), (None, 7)])
+def test_a_line_without_a_whole_delivery_estimate_is_due_with_the_deposit(start, end):
+    lines = [stock("10.00", delivery_from_months=start, delivery_to_months=end)]
+    rows = pricing.payment_schedule(lines, total=D("10.00"), starts_on=dt.date(2019, 1, 10))
+    assert [(r.due_on, r.amount) for r in rows] == [(dt.date(2019, 1, 10), D("10.00"))]
+
+
+@pytest.mark.parametrize("count", [1, 2, 5])
+def test_quarterly_due_dates_gives_exactly_as_many_as_asked(count):
+    dates = pricing.quarterly_due_dates(dt.date(2019, 1, 10), count)
+    expected = [dt.date(2019, 3, 15), dt.date(2019, 6, 15), dt.date(2019, 9, 15), dt.date(2019, 12, 15),
+                dt.date(2020, 3, 15)]  # fmt: skip
+    assert dates == expected[:count]

@@ -19,7 +19,7 @@ from fms.ledger.models import ApprovalEvent, LogEntry, LogNode, SignedTreeHead
 from fms.ledger.proofs import consistency_proof, inclusion_proof, log_size, stored_nodes
 from fms.ledger.signing import read_signer
 from fms.ledger.transparency import LogInconsistent, log_append_settled, tree_head_sign
-from tests.database import as_database_superuser
+from tests.database import as_database_superuser, as_superuser_without_triggers
 from tests.factories import UserFactory, lines_of, make_case
 from tests.ledger.test_merkle import naive_mth
 from tests.transactional import CommittedTestCase
@@ -48,15 +48,6 @@ def append_settled(**options) -> int:
 
 def feed_order_hashes() -> list[bytes]:
     return [bytes.fromhex(h) for h in ApprovalEvent.objects.order_by("txid", "id").values_list("hash", flat=True)]
-
-
-def as_superuser_without_triggers(sql: str, params=()) -> None:
-    with as_database_superuser(), connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            cursor.execute(sql, params)
-        finally:
-            cursor.execute("SET session_replication_role = DEFAULT")
 
 
 class TransparencyLogTest(CommittedTestCase):

@@ -12,7 +12,7 @@ from fms.ledger import chain
 from fms.ledger.canonical import canonical_json
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
-from tests.database import as_database_superuser
+from tests.database import as_database_superuser, as_superuser_without_triggers
 from tests.factories import lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def case(officer, reviewer):
     return walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer, lines=2)
-
-
-def as_superuser_without_triggers(sql: str, params=()) -> None:
-    """What someone with database superuser access could do: bypass the triggers and rewrite rows."""
-    with as_database_superuser(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(sql, params)
-        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def event(case, seq: int) -> ApprovalEvent:

@@ -91,6 +91,17 @@ class PurchaserVerifierScriptTest(LiveServerTestCase):
         assert "the signature by" in result.stderr
         assert "does not verify: forged" in result.stderr
 
+    def test_a_log_cut_below_its_own_signed_head_fails_and_is_not_called_unreachable(self):
+        assert self.verify().returncode == 0  # saves the head of 5
+        # A superuser deletes the newest event and rebuilds the stored tree without it.
+        last = LogEntry.objects.order_by("-log_index").first()
+        as_superuser_without_triggers("DELETE FROM ledger_logentry WHERE event_id = %s", [last.event_id])
+        as_superuser_without_triggers("DELETE FROM cases_approvalevent WHERE id = %s", [last.event_id])
+        as_superuser_without_triggers("DELETE FROM ledger_lognode WHERE index >= 4 OR level > 0")
+        result = self.verify()
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "FAILED: the server cannot prove its own signed log" in result.stderr
+
     def test_a_head_signed_by_another_key_fails(self):
         impostor = SignerKey.generate(self.signer.name)
         result = self.verify("--vkey", impostor.verifier.vkey)

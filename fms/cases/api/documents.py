@@ -20,7 +20,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    DecimalField,
     Expression,
+    ExpressionWrapper,
     F,
     Func,
     JSONField,
@@ -33,13 +35,14 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.utils.module_loading import import_string
 
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.cases.selectors import (
-    formal_review_days_expression,
     notification_required_expression,
     review_ends_on_expression,
 )
 from fms.ledger.models import ApprovalEvent
+from fms.notifications import selectors as notification_selectors
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
 _KEY = re.compile(r"^[a-z_]+$")
@@ -218,17 +221,35 @@ def purchaser_event_document() -> JSONBuild:
 
 
 def notification_document() -> JSONBuild:
+    room = notification_selectors.room_annotations()
+    money_out = DecimalField(max_digits=15, decimal_places=2)
+    remaining = ExpressionWrapper(F("total_value") - room["committed_value"], output_field=money_out)
     return JSONBuild(
         id=F("id"),
+        kind=F("kind"),
+        original=F("original__transmittal_number"),
+        original_id=F("original_id"),
         transmittal_number=F("transmittal_number"),
         purchaser=F("purchaser_id"),
+        implementing_agency=F("implementing_agency_id"),
+        status=F("status"),
         notified_on=F("notified_on"),
+        informal_review_started_on=F("informal_review_started_on"),
         mde_value=text("mde_value"),
+        non_mde_value=text("non_mde_value"),
         total_value=text("total_value"),
         description=F("description"),
         emergency=F("emergency"),
-        formal_review_days=formal_review_days_expression(),
+        review_group=F("review_group"),
+        formal_review_days=F("formal_review_days"),
         review_ends_on=review_ends_on_expression(),
+        threshold_mde=text("threshold_mde"),
+        threshold_total=text("threshold_total"),
+        threshold_design_construction=text("threshold_design_construction"),
+        committed_value=text(room["committed_value"]),
+        committed_mde_value=text(room["committed_mde_value"]),
+        remaining_value=text(remaining),
+        version=F("version"),
     )
 
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from fms.cases import rules
 from fms.cases.choices import CaseAction, CaseStatus, LineCategory, LineStatus, event_actions
+from fms.notifications.choices import NotificationKind, NotificationStatus
 from fms.reference.codes import LINE_CODE_TABLES, ReviewGroup
 
 
@@ -152,15 +153,39 @@ class CommentSerializer(StrictSerializer):
 
 
 class NotificationCreateSerializer(StrictSerializer):
-    transmittal_number = serializers.RegexField(
-        rules.TRANSMITTAL_NUMBER_PATTERN, required=False, allow_null=True, allow_blank=True
+    """A 36(b) notification (cn_officer). `emergency` becomes a change for a second cn_officer."""
+
+    kind = serializers.ChoiceField(choices=NotificationKind.choices, required=False)
+    original = serializers.CharField(
+        required=False, allow_null=True, help_text="Transmittal number of the 36b1 certification (36b5a, 36b5c)."
     )
+    transmittal_number = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=6)
     purchaser = CodeField(max_length=2)
-    notified_on = serializers.DateField()
+    implementing_agency = CodeField(max_length=1, required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=NotificationStatus.choices, required=False)
+    notified_on = serializers.DateField(required=False, allow_null=True)
+    informal_review_started_on = serializers.DateField(required=False, allow_null=True)
     mde_value = MoneyField(required=False, allow_null=True)
-    total_value = MoneyField()
+    non_mde_value = MoneyField(required=False, allow_null=True)
+    total_value = MoneyField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["description"])
     emergency = serializers.BooleanField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["comment"])
+
+
+class NotificationUpdateSerializer(NotificationCreateSerializer):
+    """Fields to change; sensitive ones (DESIGN §4.4) become one pending change."""
+
+    purchaser = None
+
+
+class NotificationImportSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=200_000, help_text="A Congressional Record text or DSCA press release.")
+    save = serializers.BooleanField(required=False, help_text="false: preview only (nothing written).")
+
+
+class DecisionSerializer(StrictSerializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=TEXT["comment"])
 
 
 # ---- Output (documented; built by documents.py) -------------------------------------------------
@@ -299,18 +324,64 @@ class EventSerializer(serializers.Serializer):
 
 class NotificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=NotificationKind.choices)
+    original = serializers.CharField(allow_null=True)
+    original_id = serializers.IntegerField(allow_null=True)
     transmittal_number = serializers.CharField(allow_null=True)
     purchaser = serializers.CharField()
-    notified_on = serializers.DateField()
+    implementing_agency = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=NotificationStatus.choices)
+    notified_on = serializers.DateField(allow_null=True)
+    informal_review_started_on = serializers.DateField(allow_null=True)
     mde_value = money(allow_null=True)
-    total_value = money()
+    non_mde_value = money(allow_null=True)
+    total_value = money(allow_null=True)
     description = serializers.CharField(allow_blank=True)
     emergency = serializers.BooleanField()
-    formal_review_days = serializers.IntegerField()
-    review_ends_on = serializers.DateField()
+    review_group = serializers.CharField(allow_blank=True, help_text="Fixed at recording: the group on notified_on.")
+    formal_review_days = serializers.IntegerField(allow_null=True)
+    review_ends_on = serializers.DateField(allow_null=True, help_text="Last day of the formal review (Washington).")
+    threshold_mde = money(allow_null=True)
+    threshold_total = money(allow_null=True)
+    threshold_design_construction = money(allow_null=True)
+    committed_value = money()
+    committed_mde_value = money()
+    remaining_value = money(allow_null=True)
+    version = serializers.IntegerField()
 
     class Meta:
         ref_name = "CongressionalNotification"
+
+
+class NotificationDraftSerializer(serializers.Serializer):
+    """One notification read from an imported text, before or after it is saved as a draft."""
+
+    id = serializers.IntegerField(allow_null=True)
+    transmittal_number = serializers.CharField(allow_null=True)
+    kind = serializers.CharField(allow_null=True)
+    original = serializers.CharField(allow_null=True)
+    purchaser = serializers.CharField(allow_null=True)
+    implementing_agency = serializers.CharField(allow_null=True)
+    notified_on = serializers.DateField(allow_null=True)
+    mde_value = money(allow_null=True)
+    non_mde_value = money(allow_null=True)
+    total_value = money(allow_null=True)
+    description = serializers.CharField(allow_blank=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class NotificationImportResultSerializer(serializers.Serializer):
+    saved = serializers.BooleanField()
+    notifications = NotificationDraftSerializer(many=True)
+
+
+class NotificationChangeSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    status = serializers.CharField()
+    changes = serializers.DictField()
+    previous = serializers.DictField()
+    requested_by = serializers.CharField()
+    decided_by = serializers.CharField(allow_null=True)
 
 
 class PurchaserSerializer(serializers.Serializer):

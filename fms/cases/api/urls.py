@@ -50,5 +50,22 @@ urlpatterns = [
     path(
         "notifications/", views.NotificationViewSet.as_view({"get": "list", "post": "create"}), name="notification-list"
     ),
-    path("notifications/<str:pk>/", views.NotificationViewSet.as_view({"get": "retrieve"}), name="notification-detail"),
+    path(
+        "notifications/import/", views.NotificationViewSet.as_view({"post": "import_text"}), name="notification-import"
+    ),
+    path(
+        "notifications/<str:pk>/",
+        views.NotificationViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="notification-detail",
+    ),
+    path(
+        "notifications/<str:pk>/changes/<str:number>/approve/",
+        views.NotificationViewSet.as_view({"post": "approve_change"}),
+        name="notification-change-approve",
+    ),
+    path(
+        "notifications/<str:pk>/changes/<str:number>/reject/",
+        views.NotificationViewSet.as_view({"post": "reject_change"}),
+        name="notification-change-reject",
+    ),
 ]

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 
+from fms.accounts.roles import holds_role_permission
 from fms.cases import selectors, services
 from fms.cases.api import documents as docs
 from fms.cases.api import serializers as s
@@ -27,11 +28,14 @@ from fms.core.api.filtering import FilterBackend
 from fms.core.api.pagination import KeysetPage, Ordering, page_body, page_size
 from fms.core.api.renderers import CSVRenderer, JSONRenderer, dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH, IF_NONE_MATCH, NOT_MODIFIED
-from fms.core.errors import ValidationFailed
+from fms.core.errors import NotAllowed, ValidationFailed
 from fms.core.numbers import ascii_int
 from fms.core.opaque import open_pair, seal_pair
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
+from fms.notifications import importing, parsing
+from fms.notifications import services as notification_services
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
 JSON = "application/json"
@@ -602,16 +606,27 @@ NOTIFICATION_ORDERINGS = {"-id": Ordering(("id",), descending=True)}
 
 
 class NotificationViewSet(ScopedViewSet):
+    """36(b) notifications: cn_officers record and change them (fms.notifications.services); sensitive
+    changes wait for a second cn_officer; a text published by Congress or DSCA can be imported."""
+
     filterset_class = NotificationFilterSet
 
     def get_queryset(self):
         return selectors.notification_queryset_for(self.request.user)
 
+    def notification(self, pk: str) -> CongressionalNotification:
+        number = ascii_int(pk)
+        found = self.get_queryset().filter(pk=number).first() if number is not None else None
+        if found is None:
+            raise NotFound("No such notification.")
+        return found
+
     def notification_response(self, pk: int, status: int = 200, **headers) -> HttpResponse:
-        rows = docs.documents(self.get_queryset().filter(pk=pk), docs.NOTIFICATION)
+        rows = docs.documents(self.get_queryset().filter(pk=pk), docs.NOTIFICATION, "version")
         if not rows:
             raise NotFound("No such notification.")
-        return _json(rows[0][0].encode(), status, **headers)
+        body, version = rows[0]
+        return _json(body.encode(), status, ETag=etag(version), **headers)
 
     @extend_schema(parameters=[CURSOR, PAGE_SIZE], responses={200: s.NotificationPageSerializer})
     def list(self, request):
@@ -620,17 +635,78 @@ class NotificationViewSet(ScopedViewSet):
 
     @extend_schema(responses={200: s.NotificationSerializer})
     def retrieve(self, request, pk: str):
-        number = ascii_int(pk)
-        if number is None:
-            raise NotFound("No such notification.")
-        return self.notification_response(number)
+        return self.notification_response(self.notification(pk).pk)
+
+    def _rows(self, data: dict) -> dict:
+        if data.get("implementing_agency"):
+            code = data["implementing_agency"]
+            data["implementing_agency"] = ImplementingAgency.objects.filter(code=code).first() or _unknown(
+                "implementing_agency", code
+            )
+        if data.get("original"):
+            number = data["original"]
+            data["original"] = self.get_queryset().filter(transmittal_number=number).first() or _unknown(
+                "original", number
+            )
+        return data
 
     @extend_schema(
         request=s.NotificationCreateSerializer, responses={201: s.NotificationSerializer}, parameters=[IDEMPOTENCY_KEY]
     )
     def create(self, request):
-        data = _valid(s.NotificationCreateSerializer, request.data)
+        data = self._rows(_valid(s.NotificationCreateSerializer, request.data))
         code = data.pop("purchaser")
         purchaser = Purchaser.objects.filter(code=code).first() or _unknown("purchaser", code)
-        notification = services.notification_create(actor=request.user, purchaser=purchaser, **data)
+        notification = notification_services.notification_create(actor=request.user, purchaser=purchaser, **data)
         return self.notification_response(notification.pk, 201, Location=f"/api/v1/notifications/{notification.pk}/")
+
+    @extend_schema(
+        request=s.NotificationUpdateSerializer, responses={200: s.NotificationSerializer}, parameters=[IF_MATCH]
+    )
+    def partial_update(self, request, pk: str):
+        notification = self.notification(pk)
+        version = expected_version(request)
+        data = self._rows(_valid(s.NotificationUpdateSerializer, request.data))
+        notification_services.notification_update(
+            actor=request.user, notification=notification, expected_version=version, **data
+        )
+        return self.notification_response(notification.pk)
+
+    @extend_schema(request=s.DecisionSerializer, responses={200: s.NotificationSerializer})
+    def approve_change(self, request, pk: str, number: str):
+        return self._decide(request, pk, number, approve=True)
+
+    @extend_schema(request=s.DecisionSerializer, responses={200: s.NotificationSerializer})
+    def reject_change(self, request, pk: str, number: str):
+        return self._decide(request, pk, number, approve=False)
+
+    def _decide(self, request, pk: str, number: str, *, approve: bool) -> HttpResponse:
+        notification = self.notification(pk)
+        data = _valid(s.DecisionSerializer, request.data)
+        change_number = ascii_int(number)
+        if change_number is None:
+            raise NotFound("No such change.")
+        notification_services.notification_change_decide(
+            actor=request.user, notification=notification, number=change_number, approve=approve, **data
+        )
+        return self.notification_response(notification.pk)
+
+    @extend_schema(
+        request=s.NotificationImportSerializer,
+        responses={200: s.NotificationImportResultSerializer, 201: s.NotificationImportResultSerializer},
+    )
+    def import_text(self, request):
+        """Draft notifications from a Congressional Record text or a DSCA press release (`save`: false previews)."""
+        if not holds_role_permission(request.user, notification_services.ADD):
+            raise NotAllowed("Importing notifications is the cn_officer role's.")
+        data = _valid(s.NotificationImportSerializer, request.data)
+        save = data.get("save", True)
+        try:
+            if save:
+                drafts = importing.import_notifications(actor=request.user, text=data["text"])
+            else:
+                drafts = importing.resolve(data["text"])
+        except parsing.NothingRecognised as nothing:
+            raise ValidationFailed({"text": [str(nothing)]}) from nothing
+        body = {"saved": save, "notifications": [importing.draft_as_dict(draft) for draft in drafts]}
+        return _json(dumps(body), 201 if save else 200)

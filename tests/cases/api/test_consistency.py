@@ -5,8 +5,9 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from fms.cases.models import CongressionalNotification, LineItem
+from fms.cases.models import LineItem
 from fms.ledger.models import ApprovalEvent
+from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
 pytestmark = pytest.mark.django_db

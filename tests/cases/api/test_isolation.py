@@ -8,7 +8,8 @@ import pytest
 from fms.accounts.models import User
 from fms.cases import selectors
 from fms.cases.choices import CaseStatus
-from fms.cases.models import Case, CongressionalNotification
+from fms.cases.models import Case
+from fms.notifications.models import CongressionalNotification
 from tests.factories import walk_to
 
 pytestmark = pytest.mark.django_db

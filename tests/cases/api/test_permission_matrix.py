@@ -10,6 +10,7 @@ Every role calls with its API token; a purchaser's token is read-only, so its wr
 import datetime as dt
 import itertools
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -17,19 +18,23 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from fms.accounts.models import ApiToken, User
-from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CLIENT_OFFICER, REVIEWER
+from fms.accounts.roles import AUDITOR, CASE_OFFICER, CLIENT, CLIENT_ADMIN, CLIENT_OFFICER, CN_OFFICER, REVIEWER
 from fms.accounts.services import token_issue
 from fms.cases import services
-from fms.cases.models import Case, CongressionalNotification, LineItem
+from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.signing import read_signer
 from fms.ledger.transparency import tree_head_sign
+from fms.notifications import services as notification_services
+from fms.notifications.models import CongressionalNotification, NotificationChange
 from fms.reference.models import Purchaser
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db
+NOTIFICATION_FIXTURES = Path(__file__).parents[2] / "notifications" / "fixtures"
 
-ROLES = ["officer", "reviewer", "auditor", "client", "client_officer", "client_admin", "anonymous"]
+ROLES = ["officer", "reviewer", "auditor", "cn_officer", "client", "client_officer", "client_admin", "anonymous"]
+STAFF = ("officer", "reviewer", "auditor", "cn_officer")
 CLIENTS = ("client", "client_officer", "client_admin")
 OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED, NOT_LOGGED_YET = 200, 201, 204, 403, 404, 401, 409
 
@@ -40,21 +45,21 @@ def clients(expected) -> dict:
 
 def reads(code=OK):
     """Staff read; a purchaser's users see no case before an offer, of any purchaser (404)."""
-    return {"officer": code, "reviewer": code, "auditor": code, **clients((HIDDEN, HIDDEN))}
+    return {**dict.fromkeys(STAFF, code), **clients((HIDDEN, HIDDEN))}
 
 
 def list_reads():
-    return {"officer": OK, "reviewer": OK, "auditor": OK, **clients((OK, OK))}
+    return {**dict.fromkeys(STAFF, OK), **clients((OK, OK))}
 
 
 def log_reads():
     """The log's heads and proofs count every purchaser's events: not a purchaser's to read (DESIGN §8)."""
-    return {"officer": OK, "reviewer": OK, "auditor": OK, **clients((HIDDEN, HIDDEN))}
+    return {**dict.fromkeys(STAFF, OK), **clients((HIDDEN, HIDDEN))}
 
 
 def write(by: str, code: int):
     """Only `by` may; everyone else signed in is refused (clients at the door: read-only tokens)."""
-    expected = {"officer": DENIED, "reviewer": DENIED, "auditor": DENIED, **clients((DENIED, DENIED))}
+    expected = {**dict.fromkeys(STAFF, DENIED), **clients((DENIED, DENIED))}
     expected[by] = code
     return expected
 
@@ -62,7 +67,7 @@ def write(by: str, code: int):
 def administration(admin_reads=None):
     """Purchaser administration: its client_admin reads its own purchaser's users (its writes need a
     session: tokens/test_purchaser_admin.py); nobody else may, staff included."""
-    expected = {"officer": DENIED, "reviewer": DENIED, "auditor": DENIED, **clients((DENIED, DENIED))}
+    expected = {**dict.fromkeys(STAFF, DENIED), **clients((DENIED, DENIED))}
     if admin_reads:
         expected["client_admin"] = admin_reads
     return expected
@@ -92,8 +97,14 @@ MATRIX = {
     ("get", "/api/v1/purchasers/"): (list_reads(), None),
     ("get", "/api/v1/implementing-agencies/"): (list_reads(), None),
     ("get", "/api/v1/notifications/"): (list_reads(), None),
-    ("post", "/api/v1/notifications/"): (write("officer", CREATED), "new_notification"),
+    # 36(b) notifications are the cn_officer's; case officers only link cases to them. Each notification
+    # of the world has a change asked by cn_officer2, for cn_officer to decide.
+    ("post", "/api/v1/notifications/"): (write("cn_officer", CREATED), "new_notification"),
     ("get", "/api/v1/notifications/{id}/"): (reads(), None),
+    ("patch", "/api/v1/notifications/{id}/"): (write("cn_officer", OK), {"description": "Changed"}),
+    ("post", "/api/v1/notifications/{id}/changes/{number}/approve/"): (write("cn_officer", OK), {"comment": "ok"}),
+    ("post", "/api/v1/notifications/{id}/changes/{number}/reject/"): (write("cn_officer", OK), {"comment": "no"}),
+    ("post", "/api/v1/notifications/import/"): (write("cn_officer", CREATED), "import_text"),
     ("get", "/api/v1/ledger/public-key/"): (list_reads(), None),
     ("get", "/api/v1/ledger/checkpoints/"): (log_reads(), None),
     ("get", "/api/v1/ledger/checkpoints/latest/"): (log_reads(), None),
@@ -109,7 +120,7 @@ MATRIX = {
     ("post", "/api/v1/cases/{case_id}/documents/{label}/issue/"): (write("officer", HIDDEN), {}),
     ("post", "/api/v1/cases/{case_id}/documents/{label}/withdraw/"): (write("officer", HIDDEN), {"reason": "x"}),
     ("post", "/api/v1/cases/{case_id}/documents/{label}/accept/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, **clients((DENIED, DENIED))},
+        {**dict.fromkeys(STAFF, HIDDEN), **clients((DENIED, DENIED))},
         {"content_hash": "0" * 64, "signatory_name": "N", "signatory_title": "T"},
     ),
     ("get", "/api/v1/cases/{case_id}/documents/{label}/diff/"): (reads(400), None),
@@ -121,7 +132,7 @@ MATRIX = {
     ("post", "/api/v1/purchaser-users/{username}/tokens/"): (administration(), {"days": 5}),
     # Staff may revoke only their own tokens (404 for a client's); a purchaser's token is read-only.
     ("delete", "/api/v1/tokens/{prefix}/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, **clients((DENIED, DENIED))},
+        {**dict.fromkeys(STAFF, HIDDEN), **clients((DENIED, DENIED))},
         None,
     ),
 }
@@ -146,11 +157,13 @@ def world(db):
         "reviewer": UserFactory(username="reviewer", roles=[REVIEWER]),
         "auditor": UserFactory(username="auditor", roles=[AUDITOR]),
         "client": UserFactory(username="client_ja", roles=[CLIENT], purchaser_id="JA", is_staff=False),
+        "cn_officer": UserFactory(username="cn_officer", roles=[CN_OFFICER]),
         "client_officer": UserFactory(
             username="signatory_ja", roles=[CLIENT, CLIENT_OFFICER], purchaser_id="JA", is_staff=False
         ),
         "client_admin": UserFactory(username="admin_ja", roles=[CLIENT_ADMIN], purchaser_id="JA", is_staff=False),
     }
+    cn_officer2 = UserFactory(username="cn_officer2", roles=[CN_OFFICER])
     korean = UserFactory(username="client_ks", roles=[CLIENT], purchaser_id="KS", is_staff=False)
     for target in (users["client"], korean):  # the tokens {prefix} names
         token_issue(actor=None, user=target, days=1, name="target")
@@ -159,11 +172,15 @@ def world(db):
         case = make_case(officer, purchaser=purchaser, lines=2)
         services.line_item_submit(actor=officer, line=lines_of(case)[1])
         cases[purchaser] = case
-        notifications[purchaser] = services.notification_create(
-            actor=officer,
+        notifications[purchaser] = notification_services.notification_create(
+            actor=users["cn_officer"],
             purchaser=Purchaser.objects.get(code=purchaser),
             notified_on=dt.date(2026, 1, 1),
             total_value=Decimal("1.00"),
+            status="notified",
+        )
+        notification_services.notification_update(
+            actor=cn_officer2, notification=notifications[purchaser], emergency=True
         )
     tree_head_sign(signer=read_signer())  # the empty log's head, so that latest/ has one to show
     return users, cases, notifications
@@ -174,7 +191,8 @@ def snapshot() -> tuple:
         list(Case.objects.order_by("pk").values_list("version", "status", "notes")),
         list(LineItem.objects.order_by("pk").values_list("version", "review_status", "description", "removed_at")),
         ApprovalEvent.objects.count(),
-        CongressionalNotification.objects.count(),
+        list(CongressionalNotification.objects.order_by("pk").values_list("version", "emergency", "description")),
+        list(NotificationChange.objects.order_by("pk").values_list("status", flat=True)),
         list(User.objects.order_by("pk").values_list("username", "is_active")),
         list(User.groups.through.objects.order_by("pk").values_list("user_id", "group_id")),
         list(ApiToken.objects.filter(name="target").order_by("pk").values_list("prefix", "revoked_at")),
@@ -190,6 +208,7 @@ def request_for(method: str, path: str, body, purchaser: str, case: Case, notifi
         line_number=line_number,
         id=notification.pk,
         label="BASIC",
+        number=1,
         username=username,
         prefix=prefix,
     )
@@ -200,6 +219,8 @@ def request_for(method: str, path: str, body, purchaser: str, case: Case, notifi
     headers = {}
     if "{line_number}" in path and method != "get":
         headers["HTTP_IF_MATCH"] = f'"{LineItem.objects.get(case=case, line_number=line_number).version}"'
+    elif path == "/api/v1/notifications/{id}/" and method == "patch":
+        headers["HTTP_IF_MATCH"] = f'"{CongressionalNotification.objects.get(pk=notification.pk).version}"'
     elif "{case_id}" in path and method in ("patch", "post") and "/lines/" not in path:
         headers["HTTP_IF_MATCH"] = f'"{Case.objects.get(pk=case.pk).version}"'
     if body == "new_case":
@@ -208,6 +229,8 @@ def request_for(method: str, path: str, body, purchaser: str, case: Case, notifi
         body = {**line_data(), "unit_cost": "10.00"}
     elif body == "new_notification":
         body = {"purchaser": purchaser, "notified_on": "2026-02-01", "total_value": "5.00"}
+    elif body == "import_text":  # a press release without a transmittal number: imported again, no conflict
+        body = {"text": (NOTIFICATION_FIXTURES / "dsca_press_japan_sm3_2018.txt").read_text()}
     return url, body, headers
 
 

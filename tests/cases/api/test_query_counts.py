@@ -7,9 +7,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from fms.accounts.roles import CN_OFFICER
 from fms.cases import services
+from fms.notifications import services as notification_services
 from fms.reference.models import Purchaser
-from tests.factories import lines_of, make_case
+from tests.factories import UserFactory, lines_of, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +23,10 @@ def busy_case(api, officer):
     for line in lines_of(case):
         services.line_item_submit(actor=officer, line=line)
     japan = Purchaser.objects.get(code="JA")
+    cn_officer = UserFactory(username="cn_officer", roles=[CN_OFFICER])
     for day in range(60):
-        services.notification_create(
-            actor=officer,
+        notification_services.notification_create(
+            actor=cn_officer,
             purchaser=japan,
             notified_on=dt.date(2025, 1, 1) + dt.timedelta(days=day),
             total_value=Decimal("1.00"),

@@ -5,10 +5,12 @@ from django.db import connection, transaction
 
 from fms.cases.models import CaseHistory, LineItemHistory
 from fms.ledger.models import ApprovalEvent, LogEntry, LogNode, SignedTreeHead
+from fms.notifications.models import NotificationHistory
 
 # The field history and the transparency log are append-only: the application may read and add, never change.
 APPEND_ONLY_TABLES = [
-    model._meta.db_table for model in (CaseHistory, LineItemHistory, LogEntry, LogNode, SignedTreeHead)
+    model._meta.db_table
+    for model in (CaseHistory, LineItemHistory, NotificationHistory, LogEntry, LogNode, SignedTreeHead)
 ]
 # The ledger is written only through its function (fms/ledger/migrations/0003_one_way_in.py).
 LEDGER_TABLE = ApprovalEvent._meta.db_table

@@ -1,0 +1,70 @@
+"""verify_ledger holds every frozen document to the hash its offer recorded (DESIGN §9): a document
+changed behind the triggers' back is named, with the offer it no longer matches."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from fms.cases.choices import CaseStatus
+from fms.documents import services
+from fms.ledger.models import ApprovalEvent
+from fms.ledger.verification import verify_ledger
+from tests.database import as_superuser_without_triggers
+from tests.factories import walk_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def offered(officer, reviewer):
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    document = services.document_offer(actor=officer, case=case, label="BASIC", transportation=Decimal("0.00"))
+    offer = ApprovalEvent.objects.get(case=case, action="offer")
+    return case, document, offer
+
+
+def reasons() -> list[str]:
+    return [str(broken) for broken in verify_ledger().breaks]
+
+
+def test_an_untouched_offered_document_verifies(offered):
+    assert reasons() == []
+
+
+def test_a_frozen_line_changed_behind_the_triggers_is_named_with_its_offer(offered):
+    case, document, offer = offered
+    as_superuser_without_triggers(
+        "UPDATE documents_loadocumentline SET quantity = 5 WHERE document_id = %s AND line_number = '001'",
+        [document.pk],
+    )
+    (reason,) = reasons()
+    assert reason.startswith(
+        f"{case.case_id} at position {offer.seq}: document BASIC changed after it was offered at position "
+        f"{offer.seq}: its content hash is now "
+    )
+    assert reason.endswith(f"the ledger recorded {document.content_hash[:16]}…")
+    with pytest.raises(CommandError, match="1 broken chain"):
+        call_command("verify_ledger", stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_payment_schedule_row_changed_is_named(offered):
+    case, document, offer = offered
+    as_superuser_without_triggers(
+        "UPDATE documents_paymentschedulerow SET due_on = due_on + 1 WHERE document_id = %s", [document.pk]
+    )
+    (reason,) = reasons()
+    assert reason.startswith(f"{case.case_id} at position {offer.seq}: document BASIC changed after it was offered")
+
+
+def test_a_document_re_frozen_with_a_new_hash_is_in_no_offer(offered):
+    case, document, _ = offered
+    as_superuser_without_triggers(
+        "UPDATE documents_loadocument SET content_hash = repeat('ab', 32) WHERE id = %s", [document.pk]
+    )
+    assert reasons() == [
+        f"{case.case_id} at position 0: document BASIC's content hash abababababababab… was recorded by no offer "
+        "in the case's chain"
+    ]
