@@ -8,8 +8,8 @@ id or a case's primary key inside a cursor counts everybody's records. These hel
   gives the same 22-character id (so an id stays stable across reads), and nothing of the numbers
   shows. Anything not sealed under that key opens to a random pair, which the caller then fails to
   find (a 400 or 404, never someone else's record).
-- `seal_bytes`/`open_bytes`: any short payload (a page cursor) with AES-GCM: hidden and
-  authenticated, a forged or altered one opens to None.
+- `seal_bytes`/`open_bytes`: any short payload (a page cursor) with AES-GCM under a synthetic
+  nonce: hidden, authenticated (a forged or altered one opens to None) and deterministic.
 
 Keys derive from SECRET_KEY: rotating it invalidates outstanding cursors and changes opaque ids.
 """
@@ -18,7 +18,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import re
 import struct
 from functools import cache
@@ -75,7 +74,9 @@ def open_pair(scope: str, text: str) -> tuple[int, int] | None:
 
 
 def seal_bytes(scope: str, payload: bytes) -> str:
-    nonce = os.urandom(_NONCE)
+    # A synthetic nonce (an HMAC of the payload, as in SIV): the same page gets the same cursor every
+    # time (comparable, cacheable), and equal cursors reveal only that they are equal.
+    nonce = hmac.new(_key(f"{scope}:nonce"), payload, hashlib.sha256).digest()[:_NONCE]
     return _b64(nonce + AESGCM(_key(scope)).encrypt(nonce, payload, None))
 
 

@@ -72,7 +72,7 @@ def write(by: str, code: int):
 def administration(admin_reads=None):
     """Purchaser administration: its client_admin reads its own purchaser's users (its writes need a
     session: tokens/test_purchaser_admin.py); nobody else may, staff included."""
-    expected = {"officer": DENIED, "reviewer": DENIED, "auditor": DENIED, **clients((DENIED, DENIED))}
+    expected = {**dict.fromkeys(STAFF, DENIED), **clients((DENIED, DENIED))}
     if admin_reads:
         expected["client_admin"] = admin_reads
     return expected
@@ -137,7 +137,7 @@ MATRIX = {
     ("post", "/api/v1/purchaser-users/{username}/tokens/"): (administration(), {"days": 5}),
     # Staff may revoke only their own tokens (404 for a client's); a purchaser's token is read-only.
     ("delete", "/api/v1/tokens/{prefix}/"): (
-        {"officer": HIDDEN, "reviewer": HIDDEN, "auditor": HIDDEN, **clients((DENIED, DENIED))},
+        {**dict.fromkeys(STAFF, HIDDEN), **clients((DENIED, DENIED))},
         None,
     ),
     # Execution, on cases still in development (tests/execution covers implemented cases and the purchaser's
