@@ -16,6 +16,12 @@ from fms.notifications.models import CongressionalNotification
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def demo(demo_cases):
+    """These tests write JA-P-SAA's header and lines: on the cases-only demo it is still in development."""
+
+
 VALIDATION = "/api/problems/#validation-error"
 NOT_FOUND = "/api/problems/#not-found"
 
