@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 NOTIFICATION_FIXTURES = Path(__file__).parents[2] / "notifications" / "fixtures"
 
 ROLES = ["officer", "reviewer", "auditor", "cn_officer", "client", "client_officer", "client_admin", "anonymous"]
+STAFF = ("officer", "reviewer", "auditor", "cn_officer")
 CLIENTS = ("client", "client_officer", "client_admin")
 OK, CREATED, GONE, DENIED, HIDDEN, UNAUTHENTICATED, NOT_LOGGED_YET = 200, 201, 204, 403, 404, 401, 409
 
