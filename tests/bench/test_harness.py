@@ -64,6 +64,11 @@ def test_generated_ledgers_verify_and_totals_are_the_sums_of_the_lines(stories):
     assert case.version == len(stories[0].events)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="bench/floor.py still answers a purchaser with the shape before DESIGN §8 (every case, working lines, "
+    "numeric event ids); teaching it the purchaser shape is issue 16's first step",
+)
 def test_the_floor_answers_with_the_products_documents(stories, monkeypatch, settings):
     client = bearer("client_ja")
     monkeypatch.setenv("TOKEN_HMAC_KEY", settings.TOKEN_HMAC_KEY)
