@@ -13,21 +13,24 @@ LOCK_TIMEOUT_MS = 2000
 def test_a_request_blocked_on_a_held_row_lock_gets_409_within_the_lock_timeout(pg, database, tokens, gunicorn, figures):
     server = gunicorn(database, DB_LOCK_TIMEOUT_MS=str(LOCK_TIMEOUT_MS), DB_STATEMENT_TIMEOUT_MS="10000")
     officer = {"Authorization": f"Bearer {tokens['officer']}"}
-    case = requests.get(f"{server.base}/api/v1/cases/JA-P-SAA/", headers=officer, timeout=10)
+    # A case whose header may still change (from the offer on it is frozen: 409 header-frozen).
+    listed = requests.get(f"{server.base}/api/v1/cases/?status=development&page_size=1", headers=officer, timeout=10)
+    case_id = listed.json()["results"][0]["case_id"]
+    case = requests.get(f"{server.base}/api/v1/cases/{case_id}/", headers=officer, timeout=10)
     etag, title = case.headers["ETag"], case.json()["title"]
 
     with pg.connect(database.rsplit("/", 1)[1]) as holder:  # a transaction holding the case's row lock
-        holder.execute("SELECT 1 FROM cases_case WHERE case_id = 'JA-P-SAA' FOR UPDATE")
+        holder.execute("SELECT 1 FROM cases_case WHERE case_id = %s FOR UPDATE", [case_id])
         started = time.monotonic()
         blocked = requests.patch(
-            f"{server.base}/api/v1/cases/JA-P-SAA/",
+            f"{server.base}/api/v1/cases/{case_id}/",
             json={"title": "Changed while locked"},
             headers={**officer, "If-Match": etag},
             timeout=WORKER_TIMEOUT + 5,
         )
         waited = time.monotonic() - started
         read_started = time.monotonic()
-        read = requests.get(f"{server.base}/api/v1/cases/JA-P-SAA/", headers=officer, timeout=10)
+        read = requests.get(f"{server.base}/api/v1/cases/{case_id}/", headers=officer, timeout=10)
         read_seconds = time.monotonic() - read_started
         holder.rollback()
 
@@ -47,7 +50,7 @@ def test_a_request_blocked_on_a_held_row_lock_gets_409_within_the_lock_timeout(p
 
     # Once the lock is gone the same request goes through.
     after = requests.patch(
-        f"{server.base}/api/v1/cases/JA-P-SAA/", json={"title": "Changed"}, headers={**officer, "If-Match": etag},
+        f"{server.base}/api/v1/cases/{case_id}/", json={"title": "Changed"}, headers={**officer, "If-Match": etag},
         timeout=10,
     )  # fmt: skip
     figures(f"the same PATCH once the lock was released: {after.status_code}")

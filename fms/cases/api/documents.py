@@ -180,7 +180,8 @@ def case_document(*, with_lines: bool) -> JSONBuild:
 
 
 # What a purchaser's users read of a case (DESIGN §8): the header without internal notes, staff
-# names or the working copy's figures, and the lines of the document offered or in force.
+# names or the working copy's figures, the offered documents' label and total, and the lines of the
+# document offered or in force.
 PURCHASER_CASE_FIELDS = (
     "case_id",
     "purchaser",
@@ -192,6 +193,8 @@ PURCHASER_CASE_FIELDS = (
     "lor_received_on",
     "offer_expires_on",
     "notification",
+    "effective_document",
+    "estimated_total",
     "created_at",
     "updated_at",
     "version",
