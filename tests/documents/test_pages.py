@@ -67,7 +67,7 @@ def test_the_purchasers_officer_sees_the_hash_and_accepts_on_the_page(client, of
     case, document = offered
     client.force_login(_signatory())
     page = client.get(f"/cases/{case.case_id}/documents/BASIC/").content.decode()
-    assert f'<dd class="mono" id="content-hash">{document.content_hash}</dd>' in page
+    assert f'<dd class="mono hash" id="content-hash">{document.content_hash}</dd>' in page
     assert "Accept this offer" in page
     form = {"content_hash": document.content_hash, "signatory_name": "Taro Yamada", "signatory_title": "Director"}
     done = client.post(f"/cases/{case.case_id}/documents/BASIC/", form, follow=True).content.decode()
