@@ -199,6 +199,16 @@ def money(**kwargs) -> serializers.CharField:
     return MoneyText(help_text='US dollars as a string, e.g. "133300000.00".', **kwargs)
 
 
+@extend_schema_field({**MONEY_SCHEMA, "pattern": r"^-?[0-9]{1,13}\.[0-9]{2}$"})
+class SignedMoneyText(serializers.CharField):
+    """Money in a response that may be below zero, e.g. a balance when more was collected than billed."""
+
+
+def signed_money(**kwargs) -> serializers.CharField:
+    help_text = 'US dollars as a string, negative when in the purchaser\'s favour, e.g. "-25.00".'
+    return SignedMoneyText(help_text=help_text, **kwargs)
+
+
 STAFF_ONLY = "Not in a purchaser's answers (DESIGN §8, docs/api.md §9)."
 
 

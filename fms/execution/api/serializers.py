@@ -3,7 +3,7 @@ the response shapes the schema documents."""
 
 from rest_framework import serializers
 
-from fms.cases.api.serializers import MoneyField, StrictSerializer, money, page_of
+from fms.cases.api.serializers import MoneyField, StrictSerializer, money, page_of, signed_money
 from fms.execution.choices import RECEIPT_KINDS, SdrKind, SdrResolution, SdrStatus, TransactionKind
 
 
@@ -88,13 +88,17 @@ class SdrSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
+DeliveryPageSerializer = page_of(DeliverySerializer, "DeliveryPage")
+SdrPageSerializer = page_of(SdrSerializer, "SdrPage")
+
+
 class MoneyFiguresSerializer(serializers.Serializer):
     obligations = money()
     expenditures = money()
     billed = money()
     collected = money()
     unliquidated_obligations = money()
-    balance_due = money()
+    balance_due = signed_money()
 
 
 class FinancialLineSerializer(MoneyFiguresSerializer):
@@ -135,7 +139,7 @@ class StatementSerializer(serializers.Serializer):
     billed_cumulative = money()
     collected_this_quarter = money()
     collected_cumulative = money()
-    balance_due = money()
+    balance_due = signed_money()
     obligations_cumulative = money()
     expenditures_cumulative = money()
     unliquidated_obligations = money()

@@ -25,6 +25,14 @@ QUARTER = OpenApiParameter("quarter", str, description="YYYYQn, e.g. 2026Q3; def
 CSV_MAX_BYTES = 50 * 1024 * 1024
 # A case's transactions can run to thousands (DFAS posts them daily): one keyset page at a time.
 TRANSACTION_ORDERINGS = {"posted_on": Ordering(("posted_on", "id"))}
+# Deliveries and SDRs, in the order they were numbered within the case: keyset pages like every list.
+NUMBER_ORDERINGS = {"number": Ordering(("number",))}
+
+
+def numbered_page(request, rows, present_row) -> bytes:
+    page = KeysetPage.from_request(request, NUMBER_ORDERINGS, "number")
+    found, next_cursor, previous_cursor = page.finish(list(page.apply(rows)), key=lambda row: [row.number])
+    return page_body(request, [dumps(present_row(row)) for row in found], next_cursor, previous_cursor)
 
 
 class ExecutionViewSet(ScopedViewSet):
@@ -52,9 +60,10 @@ class ExecutionViewSet(ScopedViewSet):
 
     @extend_schema(
         methods=["GET"],
-        parameters=[CASE_ID],
-        responses={200: s.DeliverySerializer(many=True)},
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
+        responses={200: s.DeliveryPageSerializer},
         summary="A case's deliveries",
+        operation_id="cases_deliveries_list",
     )
     @extend_schema(
         methods=["POST"],
@@ -67,8 +76,8 @@ class ExecutionViewSet(ScopedViewSet):
         case = self.case(case_id)
         if request.method == "POST":
             return self.record_delivery(request, case)
-        rows = selectors.visible_to(request.user, Delivery.objects.filter(case=case)).order_by("number")
-        return _json(page_body(request, [dumps(present.delivery(row)) for row in rows], None, None))
+        rows = selectors.visible_to(request.user, Delivery.objects.filter(case=case))
+        return _json(numbered_page(request, rows, present.delivery))
 
     def record_delivery(self, request, case: Case) -> HttpResponse:
         data = _valid(s.DeliveryInputSerializer, request.data)
@@ -93,7 +102,11 @@ class ExecutionViewSet(ScopedViewSet):
     # ---- SDRs ----
 
     @extend_schema(
-        methods=["GET"], parameters=[CASE_ID], responses={200: s.SdrSerializer(many=True)}, summary="A case's SDRs"
+        methods=["GET"],
+        parameters=[CASE_ID, CURSOR, PAGE_SIZE],
+        responses={200: s.SdrPageSerializer},
+        summary="A case's SDRs",
+        operation_id="cases_sdrs_list",
     )
     @extend_schema(
         methods=["POST"],
@@ -110,8 +123,7 @@ class ExecutionViewSet(ScopedViewSet):
             location = f"/api/v1/cases/{case.case_id}/sdrs/{sdr.number}/"
             return self.sdr_response(case, sdr.number, 201, Location=location)
         rows = selectors.visible_to(request.user, SupplyDiscrepancyReport.objects.filter(case=case))
-        rows = rows.select_related("delivery").order_by("number")
-        return _json(page_body(request, [dumps(present.sdr(row)) for row in rows], None, None))
+        return _json(numbered_page(request, rows.select_related("delivery"), present.sdr))
 
     @extend_schema(parameters=[CASE_ID, NUMBER], responses={200: s.SdrSerializer}, summary="One SDR")
     def sdr_detail(self, request, case_id: str, number: int):
