@@ -1,6 +1,8 @@
 """Test data builders. Cases and lines are built through the services, so their ledgers are real."""
 
 import datetime as dt
+import itertools
+import string
 from decimal import Decimal
 
 import factory
@@ -41,7 +43,13 @@ def line_data(**overrides) -> dict:
     return {**data, **overrides}
 
 
-_designators = iter(f"{n:03d}" for n in range(1, 1000))
+# Every 3-character designator the case id allows (001…999, then those with letters), over and over:
+# each test rolls its cases back, and the suite makes more cases than there are numbers.
+_designators = itertools.cycle(
+    [f"{n:03d}" for n in range(1, 1000)]
+    + ["".join(chars) for chars in itertools.product(string.ascii_uppercase + string.digits, repeat=3)
+       if not "".join(chars).isdigit()]
+)  # fmt: skip
 
 
 def make_case(officer: User, *, purchaser: str = "JA", agency: str = "P", lines: int = 0, **fields) -> Case:
