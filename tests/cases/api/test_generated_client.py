@@ -77,10 +77,22 @@ def operation(name: str):
     return importlib.import_module(f"fms_client.api.{name}")
 
 
-def test_the_generator_has_nothing_to_warn_about(generated):
+# The one route whose body is not JSON: DFAS's CSV file as sent (POST /financials/import/, text/csv),
+# which the generator leaves out, saying so. Any other warning is a schema problem.
+CSV_UPLOAD_WARNING = (
+    "WARNING parsing POST /api/v1/financials/import/ within financials. Endpoint will not be generated.\n\n"
+    "Unsupported content type text/csv\n"
+)
+
+
+def test_the_generator_has_nothing_to_warn_about_but_the_csv_upload(generated):
     _, output = generated
-    assert "warning" not in output.lower(), output
-    assert "error" not in output.lower(), output
+    assert CSV_UPLOAD_WARNING in output
+    rest = output.replace(CSV_UPLOAD_WARNING, "").replace(
+        "Warning(s) encountered while generating. Client was generated, but some pieces may be missing", ""
+    )
+    assert "warning" not in rest.lower(), output
+    assert "error" not in rest.lower(), output
 
 
 def test_a_list_is_paged_by_the_generated_code_alone(generated, demo):

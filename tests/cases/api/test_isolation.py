@@ -89,9 +89,16 @@ def test_lists_feed_and_csv_hold_exactly_the_clients_records(api):
     text = b"".join(client.get("/api/v1/cases/?format=csv").streaming_content).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert {row[0] for row in rows[1:]} == japan
-    # With lines: those of documents offered (none here: the case was offered by a bare step), never working lines.
+    # With lines: those of the documents offered to Japan, as each case's own answer shows them, never working lines.
     text = b"".join(client.get("/api/v1/cases/?format=csv&expand=lines").streaming_content).decode()
-    assert len(list(csv.reader(io.StringIO(text)))) == 1
+    line_rows = list(csv.reader(io.StringIO(text)))[1:]
+    shown = {
+        (case_id, line["line_number"])
+        for case_id in japan
+        for line in client.get(f"/api/v1/cases/{case_id}/").json()["lines"]
+    }
+    assert {(row[0], row[5]) for row in line_rows} == shown
+    assert len(line_rows) == len(shown)
 
     assert client.get("/api/v1/notifications/").json()["results"] == []  # the agency's records
     assert [p["code"] for p in client.get("/api/v1/purchasers/").json()["results"]] == ["JA"]
