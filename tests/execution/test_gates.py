@@ -10,7 +10,7 @@ from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus
 from fms.cases.errors import TransitionNotAllowed
 from fms.core.errors import NotAllowed, ValidationFailed
-from fms.execution import facts, services
+from fms.execution import facts, rules, services
 from fms.execution.models import Delivery, EmergencyImplementation, FinancialTransaction
 from fms.ledger.models import ApprovalEvent
 from tests.execution.steps import deposit, finance_user
@@ -90,14 +90,19 @@ def test_an_emergency_implementation_approved_by_a_reviewer_with_a_reason_implem
     assert implement(officer, accepted).status == CaseStatus.IMPLEMENTED
 
 
-def test_a_case_without_an_accepted_basic_is_not_implemented_even_with_an_emergency(officer, reviewer):
-    # A case accepted without its BASIC document (the case step alone) has nothing to implement.
-    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.OFFER)
-    case = case_services.case_transition(actor=officer, case=case, action=CaseAction.ACCEPT)
-    services.emergency_implementation_approve(actor=reviewer, case=case, reason="Urgent")
-    with pytest.raises(TransitionNotAllowed, match="BASIC document is not accepted"):
-        implement(officer, case)
+def test_without_an_accepted_basic_nothing_is_implemented_even_with_an_emergency():
+    # The workflow no longer lets a case reach accepted without its BASIC document (issue 12), so the
+    # rule is held on its own: an emergency waives the deposit, never the accepted BASIC.
+    unmet = rules.implementation_unmet(
+        basic_accepted=False, first_row=Decimal("100.00"), deposited=Decimal("100.00"), emergency=True
+    )
+    assert unmet == "the BASIC document is not accepted"
+    assert (
+        rules.implementation_unmet(
+            basic_accepted=True, first_row=Decimal("100.00"), deposited=Decimal("0.00"), emergency=True
+        )
+        is None
+    )
 
 
 # ---- Supply complete -----------------------------------------------------------------------------

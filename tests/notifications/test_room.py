@@ -16,6 +16,7 @@ from fms.documents.choices import DocumentStatus
 from fms.notifications import services
 from fms.notifications.errors import NotificationNotCleared, RoomExceeded
 from fms.reference.models import Purchaser
+from tests.execution.steps import prepare_step
 from tests.factories import UserFactory, line_data, lines_of, make_case, walk_to
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +130,7 @@ def test_an_issued_modification_counts_against_the_room_too(officer, reviewer, c
     document_services.document_accept(
         actor=signatory, document=basic, content_hash=basic.content_hash, signatory_name="T", signatory_title="D"
     )
+    prepare_step(case, "implement", officer=officer)  # its initial deposit (issue 15)
     case = case_services.case_transition(actor=officer, case=case, action="implement")
     services.notification_update(actor=cn_officer, notification=notification, total_value=basic.total_estimated_cost)
     document_services.document_open(actor=officer, case=case, kind="modification", reason="Price update")
