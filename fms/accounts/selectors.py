@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from fms.accounts.models import ApiToken, ReadAudit, User
-from fms.accounts.roles import AUDITOR, CLIENT_ADMIN, ROLES_A_CLIENT_ADMIN_GRANTS
+from fms.accounts.roles import AUDITOR, ROLES_A_CLIENT_ADMIN_GRANTS
 
 MANAGE = "accounts.manage_purchaser_users"
 
@@ -79,7 +79,7 @@ def read_audit_scope(user: User) -> str | None:
     route exist only for those two kinds of user."""
     if user.is_superuser or user.groups.filter(name=AUDITOR).exists():
         return None
-    if user.purchaser_id and user.groups.filter(name=CLIENT_ADMIN).exists():
+    if is_purchaser_admin(user):  # one rule decides who is a client_admin (the permission, not a group name)
         return user.purchaser_id
     raise PermissionDenied("Only auditors and a purchaser's administrators read the read audit.")
 

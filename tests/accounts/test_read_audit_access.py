@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from rest_framework.test import APIClient
 
 from fms.accounts.models import ReadAudit, User
@@ -52,6 +52,18 @@ def test_a_client_admin_reads_only_its_purchaser_s_part(admin_ja, rows):
     client = bearer("admin_ja_audit")
     assert request_ids(client.get("/api/v1/read-audit/")) == ["req-2", "req-0"]
     assert request_ids(client.get("/api/v1/read-audit/?purchaser=KS")) == []  # no way out of its scope
+
+
+def test_the_management_permission_not_the_group_name_makes_a_client_admin(admin_ja, rows):
+    """The same rule as purchaser administration (`is_purchaser_admin`): a purchaser's user granted
+    the permission directly reads its part; a client_admin group member made staff does not."""
+    direct = User.objects.create_user("ja_direct", password="violet-tractor-harbour-47", purchaser_id="JA")
+    direct.user_permissions.add(Permission.objects.get(codename="manage_purchaser_users"))
+    assert request_ids(bearer("ja_direct").get("/api/v1/read-audit/")) == ["req-2", "req-0"]
+    User.objects.filter(pk=admin_ja.pk).update(is_staff=True)
+    response = bearer("admin_ja_audit").get("/api/v1/read-audit/")
+    assert response.status_code == 403
+    assert response.json()["type"].endswith("#permission-denied")
 
 
 @pytest.mark.parametrize("username", ["client_ja", "officer", "reviewer"])
