@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "fms.cases.context_processors.inbox",
+                "fms.accounts.context_processors.read_audit_link",
             ],
         },
     },

@@ -84,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_DOMAIN,
         *_OWN_TOKENS,
         "accounts.view_user",
+        "accounts.view_readaudit",  # all of it; a client_admin reads its purchaser's part by its own permission
         "pghistory.view_events",
     ],
 }

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from fms.accounts.models import ApiToken, ReadAudit, User
-from fms.accounts.roles import AUDITOR, ROLES_A_CLIENT_ADMIN_GRANTS
+from fms.accounts.roles import ROLES_A_CLIENT_ADMIN_GRANTS
 
 MANAGE = "accounts.manage_purchaser_users"
 
@@ -77,11 +77,20 @@ def read_audit_scope(user: User) -> str | None:
 
     Anyone else is refused (PermissionDenied) rather than shown an empty list: the page and the
     route exist only for those two kinds of user."""
-    if user.is_superuser or user.groups.filter(name=AUDITOR).exists():
+    if user.is_superuser or (not user.purchaser_id and user.has_perm("accounts.view_readaudit")):
         return None
     if is_purchaser_admin(user):  # one rule decides who is a client_admin (the permission, not a group name)
         return user.purchaser_id
     raise PermissionDenied("Only auditors and a purchaser's administrators read the read audit.")
+
+
+def reads_the_read_audit(user: User) -> bool:
+    """Whether the menu offers the read audit (the same rule as the page and the route)."""
+    try:
+        read_audit_scope(user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def read_audit_for(user: User) -> QuerySet[ReadAudit]:

@@ -135,3 +135,12 @@ def test_reading_the_audit_adds_no_row_to_it(api, rows):
 
 def test_without_a_token_or_session_nothing(rows):
     assert APIClient().get("/api/v1/read-audit/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("username", "offered"), [("auditor", True), ("admin_ja_audit", True), ("officer", False), ("client_ja", False)]
+)
+def test_the_menu_links_the_read_audit_only_for_those_who_read_it(client, admin_ja, username, offered):
+    client.force_login(User.objects.get(username=username))
+    html = client.get("/").content.decode()
+    assert ('href="/read-audit/"' in html) is offered
