@@ -133,6 +133,8 @@ listen_port = {port}
 unix_socket_dir =
 auth_type = trust
 auth_file = {workdir / "users.txt"}
+; SHOW STATS, SHOW POOLS on the admin console (database "pgbouncer")
+stats_users = {user}
 pool_mode = transaction
 default_pool_size = {pool_size}
 max_client_conn = 500
