@@ -22,6 +22,7 @@ from reliability.pgserver import PrivatePostgres
 
 OFFERS = 12  # cases offered while the purchasers poll, alternately Japan's and Korea's
 RYW_SECONDS = 3
+APPLY_DELAY_MS = 300
 PURCHASERS = {"client_ja": "JA", "client_ks": "KS"}
 
 
@@ -143,6 +144,11 @@ class Poller:
 def test_purchasers_poll_through_the_replica_while_the_primary_writes(pg, database, standby, tokens, gunicorn,
                                                                         figures):  # fmt: skip
     name = database.rsplit("/", 1)[1]
+    with standby.connect("postgres", autocommit=True) as replica:
+        # A replica behind as over a real network: each commit applied APPLY_DELAY after it was
+        # made, while the transaction's other records arrive at once (so it is in progress there).
+        replica.execute(f"ALTER SYSTEM SET recovery_min_apply_delay = '{APPLY_DELAY_MS}ms'")
+        replica.execute("SELECT pg_reload_conf()")
     server = gunicorn(database, DATABASE_REPLICA_URL=standby.url(name))
     before = replica_transactions(standby, name)
     pollers = {user: Poller(server.base, with_token(tokens[user])).start() for user in PURCHASERS}
@@ -202,11 +208,13 @@ def test_purchasers_poll_through_the_replica_while_the_primary_writes(pg, databa
         assert {purchaser_of[case] for case in poller.listed} == {code}
         assert {event["action"] for event in poller.events if event["case"] in offered} == {"offer"}
     figures(
-        f"{OFFERS} cases offered on the primary in {writing:.1f}s; replay lag sampled {len(lags)} times: "
-        f"max {max(lags)} bytes, {sum(1 for lag in lags if lag > 0)} samples behind; "
+        f"{OFFERS} cases offered on the primary in {writing:.1f}s; replica applying commits {APPLY_DELAY_MS} ms "
+        f"late: replay lag sampled {len(lags)} times, max {max(lags)} bytes, {sum(1 for lag in lags if lag > 0)} "
+        f"samples behind; "
         f"{served_by_replica} transactions on the replica's copy of the database"
     )
     assert served_by_replica >= sum(poller.requests for poller in pollers.values())
+    assert any(lag > 0 for lag in lags), "the replica must have been behind while the purchasers polled"
 
 
 def test_routing_and_read_your_writes_on_a_paused_replica(pg, database, standby, tokens, gunicorn, figures):
