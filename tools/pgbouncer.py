@@ -27,6 +27,7 @@ must not prepare (DATABASE_POOLER=pgbouncer does that for the app: docs/operatio
 import argparse
 import functools
 import os
+import random
 import shutil
 import signal
 import socket
@@ -80,7 +81,8 @@ def version(binary: str) -> tuple[int, ...]:
 
 
 def free_port(ports: range = PORTS) -> int:
-    for port in ports:
+    # In random order: two runs starting at once rarely pick the same port between probe and bind.
+    for port in random.sample(ports, len(ports)):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
