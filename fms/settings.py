@@ -194,15 +194,17 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
 READ_YOUR_WRITES_FOR = "fms.cases.selectors.sees_as_purchaser"
 if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    _replica.setdefault("OPTIONS", {}).update(DATABASE_OPTIONS)
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
-        ),
-        "OPTIONS": dict(DATABASE_OPTIONS),
+        **_replica,
         "DISABLE_SERVER_SIDE_CURSORS": bool(DATABASE_POOLER),
         "TEST": {"MIRROR": "default"},
     }
-DATABASE_ROUTERS = ["fms.core.replica.ReplicaRouter"]
+# Only with a replica: without one every query goes to the primary, with no router to ask.
+DATABASE_ROUTERS = ["fms.core.replica.ReplicaRouter"] if DATABASE_REPLICA_URL else []
 
 # Django's cache, shared by every gunicorn worker: Redis when REDIS_URL is set, otherwise a table in
 # PostgreSQL (created by the migration core.0002_cache_table). Rate-limit counters use Redis too

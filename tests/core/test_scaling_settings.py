@@ -10,15 +10,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PRIMARY = "postgres://postgres@127.0.0.1:5432/fms"
-REPLICA = "postgres://reader@10.0.0.2:5433/fms"
+REPLICA = "postgres://reader@10.0.0.2:5433/fms?sslmode=require"
 
 
 def databases(**env) -> subprocess.CompletedProcess:
     """settings.DATABASES (and whether documents prepare), as JSON, from a fresh interpreter with this environment."""
     code = (
         "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps({'databases': settings.DATABASES, 'prepared': settings.DATABASE_PREPARED_STATEMENTS}, "
-        "default=str))"
+        "print(json.dumps({'databases': settings.DATABASES, 'prepared': settings.DATABASE_PREPARED_STATEMENTS, "
+        "'routers': settings.DATABASE_ROUTERS}, default=str))"
     )
     base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "fms.settings", "DEBUG": "1"}
     return subprocess.run(
@@ -39,6 +39,7 @@ def test_direct_connections_set_the_timeouts_and_role_at_connect_time_and_prepar
     assert default["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert found["prepared"] is True
     assert set(found["databases"]) == {"default"}
+    assert found["routers"] == []  # every query to the primary, no router asked
 
 
 def test_through_pgbouncer_nothing_outlives_a_transaction():
@@ -65,8 +66,10 @@ def test_the_replica_is_a_second_connection_with_the_same_session_settings_and_n
     replica = found["databases"]["replica"]
     assert (replica["HOST"], replica["PORT"], replica["USER"], replica["NAME"]) == ("10.0.0.2", 5433, "reader", "fms")
     assert replica["OPTIONS"]["options"] == "-c statement_timeout=20000 -c lock_timeout=5000"
+    assert replica["OPTIONS"]["sslmode"] == "require"  # the URL's own options are kept
     assert replica["CONN_MAX_AGE"] == 30
     assert replica["TEST"]["MIRROR"] == "default"
+    assert found["routers"] == ["fms.core.replica.ReplicaRouter"]
     pooled = loaded(DATABASE_URL=PRIMARY, DATABASE_REPLICA_URL=REPLICA, DATABASE_POOLER="pgbouncer")
     assert "options" not in pooled["databases"]["replica"]["OPTIONS"]
     assert pooled["databases"]["replica"]["DISABLE_SERVER_SIDE_CURSORS"] is True
