@@ -9,7 +9,8 @@ suite and the benchmark (never a pooler of our own).
                     connect_query="", pool_size=20, port=None)
     bouncer.port, bouncer.host           # where clients connect (127.0.0.1, a free port in 55500-55599)
     bouncer.url(dbname=None)             # postgres://USER@127.0.0.1:PORT/DBNAME for DATABASE_URL
-    bouncer.stop()                       # SIGTERM, then SIGKILL; idempotent
+    bouncer.stop()                       # SIGTERM, then SIGKILL; idempotent; removes the workdir
+                                         # only when start() made it (workdir=None: a /tmp folder)
 
 `dbname` may be "*": any database name the client asks for is forwarded to the upstream server.
 `connect_query` runs once on each new server connection, before any client uses it: the place for
@@ -100,6 +101,7 @@ class Pgbouncer:
     dbname: str
     workdir: Path
     process: subprocess.Popen
+    remove_workdir: bool = False  # a temporary folder start() made: stop() removes it
 
     @property
     def log(self) -> Path:
@@ -109,14 +111,15 @@ class Pgbouncer:
         return f"postgres://{self.user}@{self.host}:{self.port}/{dbname or self.dbname}"
 
     def stop(self) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # PgBouncer 1.18: SIGTERM is an immediate shutdown
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # PgBouncer 1.18: SIGTERM is an immediate shutdown
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        if self.remove_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def _config(upstream_host: str, upstream_port: int, *, user: str, dbname: str, port: int, workdir: Path,
@@ -155,7 +158,8 @@ def start(upstream_host: str, upstream_port: int, *, user: str, dbname: str, wor
     """A PgBouncer (transaction mode, trust auth for `user`) serving `dbname` on 127.0.0.1; returns
     once it accepts connections. Raises Unavailable when PgBouncer cannot be had."""
     binary = ensure()
-    workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="fms-pgbouncer-", dir="/tmp"))
+    temporary = workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="fms-pgbouncer-", dir="/tmp")) if temporary else Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     config = workdir / "pgbouncer.ini"
@@ -171,18 +175,16 @@ def start(upstream_host: str, upstream_port: int, *, user: str, dbname: str, wor
         command[1:1] = ["-u", UNPRIVILEGED]
     with open(workdir / "pgbouncer.log", "ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - our own config
-    bouncer = Pgbouncer("127.0.0.1", port, user, dbname, workdir, process)
+    bouncer = Pgbouncer("127.0.0.1", port, user, dbname, workdir, process, remove_workdir=temporary)
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"pgbouncer exited with {process.returncode}:\n{bouncer.log.read_text()[-2000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    while process.poll() is None and time.monotonic() < deadline:
+        # Its own word that it listens, not a connection (another server may hold the port).
+        if f"listening on 127.0.0.1:{port}" in bouncer.log.read_text(errors="replace"):
             return bouncer
-        except OSError:
-            time.sleep(0.05)
+        time.sleep(0.05)
+    log = bouncer.log.read_text()[-2000:]
     bouncer.stop()
-    raise RuntimeError(f"pgbouncer did not listen on {port} within 15 s:\n{bouncer.log.read_text()[-2000:]}")
+    raise RuntimeError(f"pgbouncer did not listen on {port} within 15 s (exit code {process.returncode}):\n{log}")
 
 
 def main() -> int:
