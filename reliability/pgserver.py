@@ -57,14 +57,27 @@ class PrivatePostgres:
                 [pg_tool(tool), *args], stdout=out, stderr=out, check=True, timeout=timeout, user=SYSTEM_USER
             )
 
-    def init(self) -> "PrivatePostgres":
+    def _own_folder(self) -> None:
         if SYSTEM_USER:
             ensure_user_exists(SYSTEM_USER)
             ensure_prefix_permissions(self.root)
             ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
             ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
             shutil.chown(self.root, SYSTEM_USER, SYSTEM_USER)
+
+    def init(self) -> "PrivatePostgres":
+        self._own_folder()
         self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "--encoding=utf8", "--no-sync")
+        return self
+
+    def standby_of(self, primary: "PrivatePostgres") -> "PrivatePostgres":
+        """A streaming replica (hot standby) of a running server: pg_basebackup -R copies it and
+        writes the primary_conninfo; initdb's pg_hba already lets 127.0.0.1 replicate (trust)."""
+        self._own_folder()
+        self._run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-D", str(self.data),
+            "-R", "-X", "stream", "--checkpoint=fast", "--no-sync", timeout=120,
+        )  # fmt: skip
         return self
 
     def start(self) -> None:

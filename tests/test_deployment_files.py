@@ -61,3 +61,54 @@ def test_a_separate_process_signs_checkpoints_with_the_key_outside_the_database(
         assert services[name]["secrets"] == ["ledger_signing_key"]
     assert "ledger_signing_key" in COMPOSE["secrets"]
     assert "ledger_signing_key" not in str(services["db"])
+
+
+def test_the_scale_profile_runs_a_replica_and_pgbouncer_in_front_of_both():
+    services = COMPOSE["services"]
+    assert {name for name, service in services.items() if "scale" in service.get("profiles", [])} == {
+        "replica", "pgbouncer", "app-scaled"
+    }  # fmt: skip
+    assert all("profiles" not in services[name] for name in ("db", "app", "checkpoint"))
+    replica = services["replica"]
+    assert replica["image"] == services["db"]["image"]
+    assert replica["depends_on"]["db"]["condition"] == "service_healthy"
+    assert re.search(r"pg_basebackup -h db -U fms_replicator .*-R", " ".join(replica["command"]))
+    assert "hot_standby=on" in " ".join(replica["command"])
+    assert any(volume.startswith("replicadata:") for volume in replica["volumes"])
+    initdb = (ROOT / "docker" / "initdb" / "10-roles.sh").read_text()
+    assert "CREATE ROLE fms_replicator REPLICATION LOGIN" in initdb
+    assert "host replication fms_replicator all scram-sha-256" in initdb
+
+    pgbouncer = (ROOT / "docker" / "pgbouncer").resolve()
+    assert (ROOT / services["pgbouncer"]["build"]).resolve() == pgbouncer
+    dockerfile = (pgbouncer / "Dockerfile").read_text()
+    assert re.search(r"^FROM debian:bookworm", dockerfile, re.M)
+    assert re.search(r"apt-get install .*pgbouncer", dockerfile)
+    assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
+    for source in re.findall(r"^COPY (\S+)", dockerfile, re.M):
+        assert (pgbouncer / source).exists(), source
+    ini = (pgbouncer / "pgbouncer.ini").read_text()
+    assert re.search(r"^pool_mode = transaction$", ini, re.M)
+    databases = dict(re.findall(r"^(\w+) = (host=.*)$", ini, re.M))
+    assert set(databases) == {"fms", "fms_replica"}
+    assert "host=db " in databases["fms"]
+    assert "host=replica " in databases["fms_replica"]
+    # The session settings the app sends itself on a direct connection (fms/settings.py defaults).
+    for target in databases.values():
+        assert "connect_query='SET statement_timeout = 20000; SET lock_timeout = 5000'" in target
+
+
+def test_the_scaled_app_goes_through_pgbouncer_and_reads_purchasers_data_from_the_replica():
+    app, scaled = COMPOSE["services"]["app"], COMPOSE["services"]["app-scaled"]
+    env = scaled["environment"]
+    assert env["DATABASE_POOLER"] == "pgbouncer"
+    assert re.fullmatch(r"postgres://fms_app:\S+@pgbouncer:6432/fms", env["DATABASE_URL"])
+    assert re.fullmatch(r"postgres://fms_app:\S+@pgbouncer:6432/fms_replica", env["DATABASE_REPLICA_URL"])
+    assert env["MIGRATE_DATABASE_URL"] == ""  # `app` migrates, once
+    assert scaled["depends_on"]["app"]["condition"] == "service_healthy"
+    assert env["SECRET_KEY"] == app["environment"]["SECRET_KEY"]  # the same tokens and sessions
+    assert env["LEDGER_SIGNING_KEY_FILE"] == "/run/secrets/ledger_signing_key"
+    assert scaled["secrets"] == ["ledger_signing_key"]
+    assert set(scaled["ports"]).isdisjoint(app["ports"])
+    assert set(scaled["volumes"]).isdisjoint(app["volumes"])  # a read-audit spool of its own
+    assert "/readyz" in " ".join(scaled["healthcheck"]["test"])
