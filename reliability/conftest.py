@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from reliability.appserver import Gunicorn, app_env, manage
-from reliability.pgserver import PrivatePostgres
+from reliability.pgserver import TEMPLATE, PrivatePostgres
 
-TEMPLATE = "fms_template"
 ROLES = ("officer", "officer2", "reviewer", "reviewer2", "auditor", "client_ja", "client_ks")
 _FIGURES: list[str] = []
 

