@@ -50,6 +50,7 @@ FROZEN_DOCUMENT_COLUMNS = (
     "contract_administration",
     "other",
     "total_estimated_cost",
+    "entered_payment_schedule",
     "created_by_id",
 )
 _changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN_DOCUMENT_COLUMNS)
@@ -124,6 +125,9 @@ class LoaDocument(models.Model):
     administrative_surcharge = MoneyField(null=True, blank=True)
     contract_administration = MoneyField(null=True, blank=True)
     total_estimated_cost = MoneyField(null=True, blank=True)
+    # A draft's payment schedule as staff entered it ([{"due_on": "YYYY-MM-DD" | null, "amount": "…"}], the
+    # first row the deposit, dated when offered); None: the quarterly schedule is generated when frozen.
+    entered_payment_schedule = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -129,12 +129,20 @@ def _priced(line: dict) -> pricing.PricedLine:
 
 
 def _schedule(entered: Sequence[dict] | None, lines, total: Decimal, starts_on: dt.date) -> list[pricing.PaymentRow]:
+    """Entered rows checked against the total, or (none entered) the generated quarterly schedule.
+
+    The first row is the initial deposit, due with acceptance: dated `starts_on` (the offer date)
+    when its due_on is left out, as a draft's stored schedule leaves it.
+    """
     if entered is None:
         return pricing.payment_schedule(lines, total=total, starts_on=starts_on)
     rows, running = [], Decimal("0.00")
-    for row in entered:
+    for position, row in enumerate(entered, start=1):
+        due_on = row.get("due_on") or (starts_on if position == 1 else None)
+        if due_on is None:
+            raise pricing.PricingError(f"Payment row {position}: when is it due?", field="payment_schedule")
         running += row["amount"]
-        rows.append(pricing.PaymentRow(row["due_on"], row["amount"], running))
+        rows.append(pricing.PaymentRow(due_on, row["amount"], running))
     if rows and rows[0].due_on != starts_on:
         raise pricing.PricingError(
             f"The first row is the initial deposit, due with acceptance on {starts_on.isoformat()}.",
@@ -142,6 +150,35 @@ def _schedule(entered: Sequence[dict] | None, lines, total: Decimal, starts_on: 
         )
     pricing.check_schedule(rows, total)
     return rows
+
+
+def _entered_rows(document: LoaDocument) -> list[dict] | None:
+    """The draft's stored schedule as the values it was entered with (None: none entered)."""
+    if document.entered_payment_schedule is None:
+        return None
+    return [
+        {"due_on": dt.date.fromisoformat(row["due_on"]) if row["due_on"] else None, "amount": Decimal(row["amount"])}
+        for row in document.entered_payment_schedule
+    ]
+
+
+def _priced_working_copy(
+    document: LoaDocument, case: Case, dated_on: dt.date
+) -> tuple[list[dict], list[pricing.PricedLine], pricing.CostSummary]:
+    """The working lines marked against the superseded document, and their price if offered on `dated_on`.
+
+    Raises pricing.PricingError (naming the field) when they cannot be priced yet.
+    """
+    lines = _with_changes(_working_lines(case), _frozen_lines(document.supersedes))
+    priced = [_priced(line) for line in lines if line["change"] != LineChange.REMOVED]
+    summary = pricing.cost_summary(
+        priced,
+        priced_on=dated_on,
+        packing_crating_handling=document.packing_crating_handling,
+        transportation=document.transportation,
+        other=document.other,
+    )
+    return lines, priced, summary
 
 
 def _freeze(
@@ -152,17 +189,14 @@ def _freeze(
     expires_on: dt.date | None,
     payment_schedule: Sequence[dict] | None,
 ) -> None:
-    """Copy the working lines into the document with its notes, figures and schedule; set its hash."""
-    lines = _with_changes(_working_lines(case), _frozen_lines(document.supersedes))
-    priced = [_priced(line) for line in lines if line["change"] != LineChange.REMOVED]
+    """Copy the working lines into the document with its notes, figures and schedule; set its hash.
+
+    The schedule: `payment_schedule` when the step brings one, else the draft's entered one, else generated.
+    """
+    if payment_schedule is None:
+        payment_schedule = _entered_rows(document)
     try:
-        summary = pricing.cost_summary(
-            priced,
-            priced_on=dated_on,
-            packing_crating_handling=document.packing_crating_handling,
-            transportation=document.transportation,
-            other=document.other,
-        )
+        lines, priced, summary = _priced_working_copy(document, case, dated_on)
         rows = _schedule(payment_schedule, priced, summary.total_estimated_cost, dated_on)
     except pricing.PricingError as refused:
         raise ValidationFailed({refused.field: [str(refused)]}) from refused
@@ -403,6 +437,76 @@ def document_issue(*, actor: User, case: Case, label: str, **entered) -> LoaDocu
         _record(case=case, document=document, action=DocumentStep.ISSUE, actor=actor,
                 comment=f"issued, content hash {document.content_hash}", digest=document.content_hash)  # fmt: skip
     return document
+
+
+PRE_OFFER_STATUSES = (CaseStatus.DEVELOPMENT, CaseStatus.WRITE, CaseStatus.REVIEW, CaseStatus.PROPOSED)
+
+
+def _draft_for_schedule(actor: User, case: Case, label: str) -> LoaDocument:
+    """The draft whose schedule is edited; BASIC's draft is made on first use, before the case is offered."""
+    document = LoaDocument.objects.select_for_update().filter(case=case, label=label).first()
+    if document is None and label == "BASIC" and case.status in PRE_OFFER_STATUSES:
+        document = LoaDocument.objects.create(case=case, label="BASIC", kind=DocumentKind.BASIC, created_by=actor)
+    if document is None:
+        raise NotFound(f"{case.case_id} has no document {label}.")
+    if document.status != DocumentStatus.DRAFT:
+        raise TransitionNotAllowed(
+            f"Cannot change the payment schedule of {label} of {case.case_id}: it is {document.status}, and its "
+            "schedule was frozen with it (a modification can change it).",
+            state=document.status,
+            action="payment_schedule",
+        )
+    document.case = case
+    return document
+
+
+@transaction.atomic
+def document_payment_schedule_set(
+    *, actor: User, case: Case, label: str, payment_schedule: Sequence[dict], **entered
+) -> LoaDocument:
+    """Replace a draft's payment schedule (with the amounts it is priced with, when given).
+
+    The rows must add up to the working copy's total estimated cost priced today; the first row is
+    the initial deposit, dated when the document is offered. Offering or issuing checks them again
+    against the total of that day, so lines changed since are caught then.
+    """
+    _require(actor, "documents.offer_loadocument", "edit payment schedules")
+    if payment_schedule and payment_schedule[0].get("due_on") is not None:
+        raise ValidationFailed(
+            {"payment_schedule": ["Leave the first row's due_on out: the initial deposit is due with acceptance."]}
+        )
+    with _writing_as(actor):
+        case = _locked_case(case)
+        document = _draft_for_schedule(actor, case, label)
+        _set_entered(document, entered)
+        today = washington_today()
+        try:
+            _, priced, summary = _priced_working_copy(document, case, today)
+            _schedule(payment_schedule, priced, summary.total_estimated_cost, today)
+        except pricing.PricingError as refused:
+            raise ValidationFailed({refused.field: [str(refused)]}) from refused
+        document.entered_payment_schedule = [
+            {"due_on": row["due_on"].isoformat() if row.get("due_on") else None, "amount": f"{row['amount']:.2f}"}
+            for row in payment_schedule
+        ]
+        document.save()
+    return document
+
+
+def document_draft_figures(document: LoaDocument) -> tuple[dict | None, list[dict]]:
+    """A draft's cost summary if offered today (None while it cannot be priced) and its entered schedule
+    (the deposit's due_on None: it is dated when offered). Reads only."""
+    try:
+        _, _, summary = _priced_working_copy(document, document.case, washington_today())
+    except pricing.PricingError:
+        figures = None
+    else:
+        figures = summary.as_dict()
+    rows, running = [], Decimal("0.00")
+    for position, row in enumerate(_entered_rows(document) or [], start=1):
+        running += row["amount"]
+        rows.append({"position": position, "due_on": row["due_on"], "amount": row["amount"], "cumulative": running})
+    return figures, rows
 
 
 def document_accept(

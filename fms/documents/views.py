@@ -3,6 +3,9 @@ by the purchaser's officer, or a countersigned copy entered by staff), the diff 
 versions, and the printed LOA in the DD Form 1513 layout. Reads go through the selectors; steps
 call the services and come back as a message, a refused one included."""
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,6 +58,35 @@ class OfferForm(forms.Form):
     other = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
 
 
+class ScheduleForm(OfferForm):
+    """A draft's payment schedule, one row a line, and the amounts it is priced with."""
+
+    rows = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
+        label="Payment schedule",
+        help_text="One row a line: first the initial deposit's amount (due with acceptance), then "
+        "'due date amount' rows, e.g. 2027-03-15 1500000.00. The rows must add up to the total estimated cost.",
+    )
+
+    def clean_rows(self) -> list[dict]:
+        rows = []
+        for number, text in enumerate(self.cleaned_data["rows"].split("\n"), start=1):
+            parts = text.split()
+            if not parts:
+                continue
+            try:
+                due_on = dt.date.fromisoformat(parts[0]) if len(parts) == 2 else None
+                amount = Decimal(parts[-1].replace(",", ""))
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    f"Row {number}: write 'YYYY-MM-DD amount' (the deposit: its amount)."
+                ) from None
+            if len(parts) > 2 or amount != amount.quantize(Decimal("0.01")):
+                raise forms.ValidationError(f"Row {number}: write 'YYYY-MM-DD amount' with at most two decimals.")
+            rows.append({"due_on": due_on, "amount": amount})
+        return rows
+
+
 def _found(request, case_id: str, label: str) -> tuple[Case, LoaDocument]:
     try:
         case = selectors.case_for(request.user, case_id.upper())
@@ -81,6 +113,15 @@ def _can_record_acceptance(user, document: LoaDocument) -> bool:
     )
 
 
+def _schedule_initial(document: LoaDocument) -> dict:
+    rows = [
+        f"{row['due_on']} {row['amount']}" if row["due_on"] else row["amount"]
+        for row in document.entered_payment_schedule or []
+    ]
+    amounts = ("packing_crating_handling", "transportation", "other")
+    return {"rows": "\n".join(rows), **{name: getattr(document, name) for name in amounts}}
+
+
 @login_required
 def document_detail(request, case_id: str, label: str):
     case, document = _found(request, case_id, label)
@@ -101,6 +142,9 @@ def document_detail(request, case_id: str, label: str):
         else:
             messages.success(request, f"{case.case_id} {document.label} accepted for content {document.content_hash}.")
         return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, document.label]))
+    schedule_form = None
+    if document.status == DocumentStatus.DRAFT and request.user.has_perm("documents.offer_loadocument"):
+        schedule_form = ScheduleForm(initial=_schedule_initial(document))
     earlier = [d.label for d in selectors.documents_for(request.user, case) if d.content_hash and d.pk != document.pk]
     context = {
         "case": case,
@@ -111,6 +155,7 @@ def document_detail(request, case_id: str, label: str):
         "form": form if can_accept else None,
         "paper": paper if can_record else None,
         "earlier": earlier,
+        "schedule_form": schedule_form,
     }
     status = 200
     if posted is not None:  # not taken: a form with errors, or nothing this user may accept now
@@ -150,6 +195,36 @@ def document_offer(request, case_id: str, label: str):
         status = 400
     context = {"case": case, "label": label, "form": form, "error": error}
     return render(request, "documents/document_offer.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_schedule(request, case_id: str, label: str):
+    """Replace a draft's payment schedule (BASIC's draft is made on first use)."""
+    try:
+        case = selectors.case_for(request.user, case_id.upper())
+    except Case.DoesNotExist:
+        raise Http404(f"No case {case_id}.") from None
+    if not request.user.has_perm("documents.offer_loadocument"):
+        raise Http404("No such page.")
+    label = label.upper()
+    form = ScheduleForm(request.POST if request.method == "POST" else None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        entered = {name: value for name, value in form.cleaned_data.items() if value is not None and name != "rows"}
+        try:
+            services.document_payment_schedule_set(
+                actor=request.user, case=case, label=label, payment_schedule=form.cleaned_data["rows"], **entered
+            )
+        except DomainError as refused:
+            error, status = refused.detail, refused.status
+        else:
+            messages.success(request, f"The payment schedule of {case.case_id} {label} was replaced.")
+            return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, label]))
+    elif request.method == "POST":
+        status = 400
+    context = {"case": case, "label": label, "form": form, "error": error}
+    return render(request, "documents/document_schedule.html", context, status=status)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The document routes: offer, read, accept (online and countersigned), amend, diff; refusals as problems."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus
+from fms.documents import services
 from fms.documents.models import LoaDocument
 from tests.conftest import bearer
 from tests.execution.steps import deposit
@@ -199,6 +201,44 @@ def test_a_modification_adding_a_line_is_a_409_naming_it(officer, reviewer, prop
     response = client.post(url(proposed, "M01/issue/"), {"transportation": "0.00"})
     assert (response.status_code, response.json()["type"]) == (409, "/api/problems/#modification-changes-scope")
     assert "line 003 is new" in response.json()["detail"]
+
+
+def test_staff_replace_a_drafts_payment_schedule(officer, proposed):
+    client = bearer("officer")
+    due = (services.washington_today() + dt.timedelta(days=100)).isoformat()
+    rows = [{"amount": "1000.00"}, {"due_on": due, "amount": "3128.00"}]
+    body = {"transportation": "0.00", "payment_schedule": rows}
+    response = client.put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert response.status_code == 200, response.json()
+    draft = response.json()
+    assert (draft["status"], draft["content_hash"], draft["cost_summary"]["total_estimated_cost"]) == (
+        "draft", "", "4128.00")  # fmt: skip
+    assert draft["payment_schedule"] == [
+        {"position": 1, "due_on": None, "amount": "1000.00", "cumulative": "1000.00"},
+        {"position": 2, "due_on": due, "amount": "3128.00", "cumulative": "4128.00"},
+    ]
+    assert client.get(url(proposed, "BASIC/")).json()["payment_schedule"] == draft["payment_schedule"]
+    frozen = client.post(url(proposed, "BASIC/offer/"), {}, format="json").json()
+    assert [(row["amount"], row["due_on"]) for row in frozen["payment_schedule"]] == [
+        ("1000.00", services.washington_today().isoformat()), ("3128.00", due)]  # fmt: skip
+
+
+def test_a_draft_schedule_off_the_total_is_a_400_naming_the_difference(officer, proposed):
+    body = {"transportation": "0.00", "payment_schedule": [{"amount": "4000.00"}]}
+    response = bearer("officer").put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert (response.status_code, response["Content-Type"]) == (400, PROBLEM)
+    assert response.json()["type"] == "/api/problems/#validation-error"
+    assert "(difference 128.00)" in response.json()["errors"]["payment_schedule"][0]
+    assert not LoaDocument.objects.filter(case=proposed).exists()
+
+
+def test_a_frozen_documents_schedule_is_a_409(officer, proposed):
+    offered(officer, proposed)
+    body = {"payment_schedule": [{"amount": "4228.00"}]}
+    response = bearer("officer").put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert (response.status_code, response.json()["type"]) == (409, "/api/problems/#transition-not-allowed")
+    assert [row["amount"] for row in bearer("officer").get(url(proposed, "BASIC/")).json()["payment_schedule"]] == [
+        "4228.00"]  # fmt: skip
 
 
 def test_money_as_a_json_number_is_refused(officer, proposed):

@@ -123,6 +123,108 @@ def test_an_entered_schedule_must_sum_to_the_total(officer, proposed):
     assert state(proposed) == before
 
 
+# ---- A draft's payment schedule ------------------------------------------------------------------------
+
+# The proposed case's working lines: net 4000.00, surcharge 3.2% 128.00, transportation entered 0.00.
+DRAFT_TOTAL = Decimal("4128.00")
+
+
+def later(days: int) -> dt.date:
+    return services.washington_today() + dt.timedelta(days=days)
+
+
+def test_a_drafts_schedule_is_replaced_and_frozen_with_the_offer(officer, proposed):
+    first = [{"amount": Decimal("4128.00")}]
+    services.document_payment_schedule_set(
+        actor=officer, case=proposed, label="BASIC", payment_schedule=first, transportation=Decimal("0.00")
+    )
+    rows = [{"amount": Decimal("1000.00")}, {"due_on": later(100), "amount": Decimal("3128.00")}]
+    draft = services.document_payment_schedule_set(actor=officer, case=proposed, label="BASIC", payment_schedule=rows)
+    assert (draft.label, draft.status, draft.transportation) == ("BASIC", "draft", Decimal("0.00"))
+    assert draft.entered_payment_schedule == [
+        {"due_on": None, "amount": "1000.00"},
+        {"due_on": later(100).isoformat(), "amount": "3128.00"},
+    ]
+    offered = services.document_offer(actor=officer, case=proposed, label="BASIC")
+    assert offered.total_estimated_cost == DRAFT_TOTAL
+    assert list(offered.payment_schedule.values_list("position", "due_on", "amount", "cumulative")) == [
+        (1, services.washington_today(), Decimal("1000.00"), Decimal("1000.00")),
+        (2, later(100), Decimal("3128.00"), Decimal("4128.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "field", "match"),
+    [
+        ([{"amount": Decimal("1000.00")}, {"due_on": 100, "amount": Decimal("3127.99")}], "payment_schedule",
+         r"sums to 4127\.99, not the total estimated cost 4128\.00 \(difference 0\.01\)"),
+        ([{"amount": Decimal("4128.01")}], "payment_schedule", r"\(difference -0\.01\)"),
+        ([{"due_on": 0, "amount": Decimal("4128.00")}], "payment_schedule", "Leave the first row's due_on out"),
+        ([{"amount": Decimal("1000.00")}, {"amount": Decimal("3128.00")}], "payment_schedule", "row 2: when is it due"),
+        ([{"amount": Decimal("1000.00")}, {"due_on": 0, "amount": Decimal("3128.00")}], "payment_schedule",
+         "row 2 is not due after the row before it"),
+        ([], "payment_schedule", "at least its initial deposit row"),
+    ],
+)  # fmt: skip
+def test_a_draft_schedule_that_does_not_fit_is_refused_and_nothing_is_written(officer, proposed, rows, field, match):
+    rows = [{**row, "due_on": later(row["due_on"])} if "due_on" in row else row for row in rows]
+    before = state(proposed)
+    with pytest.raises(ValidationFailed, match=match) as refused:
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=rows, transportation=Decimal("0.00")
+        )
+    assert list(refused.value.errors) == [field]
+    assert state(proposed) == before  # not even the BASIC draft
+
+
+def test_a_draft_schedule_without_the_transportation_estimate_is_refused(officer, proposed):
+    with pytest.raises(ValidationFailed, match="Enter the transportation estimate") as refused:
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert list(refused.value.errors) == ["transportation"]
+
+
+def test_a_frozen_documents_schedule_cannot_be_replaced(officer, proposed):
+    offer_basic(officer, proposed)
+    before = state(proposed)
+    with pytest.raises(TransitionNotAllowed, match="it is offered, and its schedule was frozen with it"):
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert state(proposed) == before
+
+
+def test_only_staff_who_offer_edit_a_schedule(reviewer, proposed):
+    with pytest.raises(NotAllowed, match="permission to edit payment schedules"):
+        services.document_payment_schedule_set(
+            actor=reviewer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert not LoaDocument.objects.filter(case=proposed).exists()
+
+
+def test_an_offer_checks_the_draft_schedule_again_against_that_days_total(officer, proposed):
+    services.document_payment_schedule_set(
+        actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}],
+        transportation=Decimal("0.00"),
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed, match=r"difference 100\.00"):
+        services.document_offer(actor=officer, case=proposed, label="BASIC", transportation=Decimal("100.00"))
+    assert LoaDocument.objects.get(case=proposed, label="BASIC").status == "draft"
+
+
+def test_a_modification_issues_the_schedule_entered_on_its_draft(officer, reviewer, signatory):
+    case, basic = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="modification", reason="Two payments, not one")
+    rows = [{"amount": Decimal("128.00")}, {"due_on": later(30), "amount": Decimal("4000.00")}]
+    services.document_payment_schedule_set(
+        actor=officer, case=case, label="M01", payment_schedule=rows, transportation=Decimal("0.00")
+    )
+    issued = services.document_issue(actor=officer, case=case, label="M01")
+    assert list(issued.payment_schedule.values_list("amount", flat=True)) == [Decimal("128.00"), Decimal("4000.00")]
+    assert list(basic.payment_schedule.values_list("amount", flat=True)) == [DRAFT_TOTAL]
+
+
 # ---- The database keeps frozen content frozen -------------------------------------------------------
 
 

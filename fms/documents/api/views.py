@@ -49,8 +49,9 @@ def detail(document: LoaDocument) -> dict:
     """Summary plus the frozen content, exactly as hashed (money as strings)."""
     body = summary(document)
     if not document.content_hash:
-        return {**body, "title": "", "description": "", "lines": [], "loa_notes": [], "cost_summary": None,
-                "payment_schedule": []}  # fmt: skip
+        figures, schedule = services.document_draft_figures(document)
+        return {**body, "title": "", "description": "", "lines": [], "loa_notes": [], "cost_summary": figures,
+                "payment_schedule": schedule}  # fmt: skip
     frozen = services.document_content(document)
     return {
         **body,
@@ -133,6 +134,18 @@ class DocumentViewSet(ScopedViewSet):
         case = self.case(case_id)
         data = _valid(s.DocumentIssueSerializer, request.data)
         services.document_issue(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL],
+        request=s.DraftScheduleSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Replace a draft's payment schedule",
+    )
+    def payment_schedule(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DraftScheduleSerializer, request.data)
+        services.document_payment_schedule_set(actor=request.user, case=case, label=label.upper(), **data)
         return self.respond(case, label)
 
     @extend_schema(
