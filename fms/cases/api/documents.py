@@ -143,10 +143,12 @@ def effective_document() -> Subquery:
     return _latest_document(IN_FORCE, "label")
 
 
-def estimated_total() -> Cast:
-    return text(
-        Coalesce(_latest_document(IN_FORCE, "total_estimated_cost"), _latest_document(FROZEN, "total_estimated_cost"))
-    )
+def estimated_total(*, working_copy: bool = True) -> Cast:
+    """The document in force's total, else the offered one's, else (staff only) the working copy's priced today."""
+    totals = [_latest_document(IN_FORCE, "total_estimated_cost"), _latest_document(FROZEN, "total_estimated_cost")]
+    if working_copy:
+        totals.append(import_string(settings.CASE_WORKING_COPY_TOTAL)())
+    return text(Coalesce(*totals))
 
 
 def case_document(*, with_lines: bool) -> JSONBuild:
@@ -205,6 +207,7 @@ def purchaser_case_document(*, with_lines: bool) -> JSONBuild:
     staff_view = case_document(with_lines=False)
     expressions = dict(zip(staff_view.keys, staff_view.get_source_expressions(), strict=True))
     fields = {name: expressions[name] for name in PURCHASER_CASE_FIELDS}
+    fields["estimated_total"] = estimated_total(working_copy=False)  # a purchaser never sees the working copy
     if with_lines:
         fields["lines"] = import_string(settings.PURCHASER_CASE_LINES)()
     return JSONBuild(**fields)

@@ -281,7 +281,8 @@ class CaseSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             'US dollars as a string, e.g. "133300000.00": the total estimated cost (lines, accessorials, '
-            "surcharges) of the document in force, else of the offered one; null until a document is frozen."
+            "surcharges) of the document in force, else of the offered one; before one is frozen, staff read the "
+            "working lines priced today (null while they cannot be priced: no transportation estimate entered)."
         ),
     )
     created_by = staff_only(serializers.CharField())
