@@ -3,9 +3,10 @@
 Each use case is atomic and locks the case row first (then the document), like the case
 services. Every document step is an event of the case's ledger chain, appended through the one
 function that appends events; the event's statuses are the case's (so the chain still ends in
-the case's status), its comment names the document and its step, and, once the document is
-frozen, its content digest is the document's content_hash. Where a document step is also a step
-of the case (BASIC: proposed → offered → accepted), the case service takes it with the hash.
+the case's status), its `document` field names the document (hashed with the event, ledger format
+3), and, once the document is frozen, its content digest is the document's content_hash. Where a
+document step is also a step of the case (BASIC: proposed → offered → accepted), the case service
+takes it with the hash.
 """
 
 import datetime as dt
@@ -74,8 +75,9 @@ def _record(*, case: Case, document: LoaDocument, action: str, actor: User, comm
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        comment=f"{document.label}: {comment}",
+        comment=comment,
         content_digest=digest or case_services._case_digest(case),
+        document=document.label,
     )
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
@@ -307,6 +309,7 @@ def document_offer(
                 today=today,
                 offer_expires_on=expires_on,
                 content_digest=document.content_hash,
+                document=document.label,
             )
         else:
             case_services.case_set_open_document(actor=actor, case=case, label="")
@@ -583,6 +586,7 @@ def document_accept(
                 content_digest=content_hash,
                 comment=comment,
                 today=today,
+                document=document.label,
             )
         else:
             _record(case=case, document=document, action=CaseAction.ACCEPT, actor=actor, comment=comment,

@@ -386,6 +386,22 @@ def test_an_amendment_reopens_the_lines_for_review_and_is_offered_and_accepted(o
     assert actions[-3:] == ["open", "offer", "accept"]
 
 
+def test_document_steps_name_their_document_in_the_event_and_other_events_none(officer, reviewer, signatory):
+    case, _ = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="modification", reason="Price update")
+    services.document_withdraw(actor=officer, case=case, label="M01", reason="Not needed")
+    events = ApprovalEvent.objects.filter(case=case, line_item=None).order_by("seq")
+    assert [(e.action, e.document, e.hash_version) for e in events][-6:] == [
+        ("propose", None, 3),
+        ("offer", "BASIC", 3),
+        ("accept", "BASIC", 3),
+        ("implement", None, 3),
+        ("open", "M01", 3),
+        ("withdraw", "M01", 3),
+    ]
+    assert events.last().comment == "withdrawn: Not needed"  # the label is no longer a prefix of the comment
+
+
 def test_one_open_draft_at_a_time(officer, reviewer, signatory):
     case, _ = implemented_with_basic(officer, reviewer, signatory)
     services.document_open(actor=officer, case=case, kind="modification", reason="Price update")

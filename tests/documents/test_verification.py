@@ -68,3 +68,12 @@ def test_a_document_re_frozen_with_a_new_hash_is_in_no_offer(offered):
         f"{case.case_id} at position 0: document BASIC's content hash abababababababab… was recorded by no offer "
         "in the case's chain"
     ]
+
+
+def test_an_offer_event_relabelled_to_another_document_is_named(offered):
+    case, _, offer = offered
+    assert (offer.document, offer.hash_version) == ("BASIC", 3)
+    as_superuser_without_triggers("UPDATE cases_approvalevent SET document = 'A01' WHERE id = %s", [offer.pk])
+    assert reasons() == [
+        f"{case.case_id} at position {offer.seq}: the event's content does not match its hash (altered)"
+    ]

@@ -231,6 +231,7 @@ def event_document() -> JSONBuild:
         hash=F("hash"),
         hash_version=F("hash_version"),
         via=F("via"),
+        document=F("document"),
         log_index=F("log_entry__log_index"),
     )
 
@@ -238,7 +239,7 @@ def event_document() -> JSONBuild:
 # A purchaser reads a milestone as the implementing agency's: no staff name, no comment, no position
 # in the case's chain or the global log (the view adds the purchaser's own opaque `id`). Its `hash`
 # stays: it counts nothing, and names the event to anyone who verifies the ledger.
-PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash")
+PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash", "document")
 
 
 def purchaser_event_document() -> JSONBuild:

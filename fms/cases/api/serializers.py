@@ -324,13 +324,19 @@ class EventSerializer(serializers.Serializer):
     prev_hash = staff_only(serializers.CharField())
     hash = serializers.CharField()
     hash_version = staff_only(
-        serializers.IntegerField(help_text="1: the hash covers no `via`; 2: it covers `via` too.")
+        serializers.IntegerField(
+            help_text="1: the hash covers no `via`; 2: it covers `via` too; 3: `via` and `document`."
+        )
     )
     via = staff_only(
         serializers.CharField(
             allow_blank=True,
             help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
         )
+    )
+    document = serializers.CharField(
+        allow_null=True,
+        help_text="The LOA document a document step is about (BASIC, A01 …, M01 …); null for every other event.",
     )
     log_index = staff_only(
         serializers.IntegerField(
