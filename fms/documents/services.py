@@ -26,7 +26,7 @@ from fms.cases.choices import CaseAction, CaseStatus, DocumentStep
 from fms.cases.errors import TransitionNotAllowed
 from fms.cases.models import Case
 from fms.core.errors import NotAllowed, NotFound, ValidationFailed
-from fms.documents import content, notes, pricing
+from fms.documents import content, notes, pricing, selectors
 from fms.documents.choices import (
     EFFECTIVE_STATUSES,
     AcceptanceMethod,
@@ -226,10 +226,16 @@ def _freeze(
 
 
 def document_content(document: LoaDocument) -> dict:
-    """The hashed content of a frozen document, read from its rows (what verification recomputes)."""
-    lines = list(document.lines.order_by("line_number").values(*content.LINE_FIELDS))
-    note_rows = list(document.notes.order_by("number").values(*content.NOTE_FIELDS))
-    schedule = list(document.payment_schedule.order_by("position").values(*content.PAYMENT_FIELDS))
+    """The hashed content of a frozen document, read from its rows (what verification recomputes).
+
+    A document read through selectors.with_content brings its rows along; any other costs one query.
+    """
+    if not hasattr(document, "content_lines"):
+        rows = selectors.with_content(LoaDocument.objects.filter(pk=document.pk))
+        values = rows.values("content_lines", "content_notes", "content_schedule").get()
+        lines, note_rows, schedule = values["content_lines"], values["content_notes"], values["content_schedule"]
+    else:
+        lines, note_rows, schedule = document.content_lines, document.content_notes, document.content_schedule
     own = (
         "label",
         "kind",
@@ -547,9 +553,7 @@ def document_accept(
     document_expire_due(case=document.case, today=today)  # its own transaction: the expiry stays recorded
     with transaction.atomic(), _writing_as(actor):
         case, document = _locked(document)
-        if document.status == DocumentStatus.EXPIRED or (
-            document.status == DocumentStatus.OFFERED and today > document.offer_expires_on
-        ):
+        if document.status == DocumentStatus.EXPIRED or offer_lapsed(document, today):
             raise OfferExpired(
                 f"{document.label} of {case.case_id} expired on {document.offer_expires_on.isoformat()} "
                 "(Washington time) and can no longer be accepted."
@@ -631,6 +635,11 @@ def document_withdraw(*, actor: User, case: Case, label: str, reason: str) -> Lo
 def _system_user() -> User:
     user, _ = User.objects.get_or_create(username=SYSTEM_USERNAME, defaults={"is_active": False})
     return user
+
+
+def offer_lapsed(document: LoaDocument, today: dt.date | None = None) -> bool:
+    """Offered, and its OED (Washington time) is past: due to be recorded expired."""
+    return document.status == DocumentStatus.OFFERED and document.offer_expires_on < (today or washington_today())
 
 
 def document_expire_due(*, case: Case | None = None, today: dt.date | None = None) -> list[LoaDocument]:

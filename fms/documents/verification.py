@@ -6,7 +6,7 @@ modification: issued)."""
 from collections.abc import Iterator
 
 from fms.cases.choices import DocumentStep
-from fms.documents import content
+from fms.documents import content, selectors
 from fms.documents.models import LoaDocument
 from fms.documents.services import document_content
 from fms.ledger.chain import Break
@@ -14,9 +14,9 @@ from fms.ledger.models import ApprovalEvent
 
 
 def frozen_document_breaks(case_pks: list[int] | None) -> Iterator[Break]:
-    documents = (
-        LoaDocument.objects.exclude(content_hash="").select_related("case", "supersedes").order_by("case_id", "id")
-    )
+    # One statement for every frozen document with its lines, notes and schedule (no query per document).
+    frozen = LoaDocument.objects.exclude(content_hash="").select_related("case", "supersedes")
+    documents = selectors.with_content(frozen).order_by("case_id", "id")
     # A modification is frozen when it is issued, with no offer: its issue event records its hash.
     events = ApprovalEvent.objects.filter(action__in=("offer", DocumentStep.ISSUE)).exclude(content_digest="")
     if case_pks is not None:

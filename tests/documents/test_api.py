@@ -75,8 +75,8 @@ def test_get_document_costs_a_fixed_number_of_queries(officer, auditor, proposed
     client = bearer("auditor")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(proposed, "BASIC/")).status_code == 200
-    # token (read, last use), permissions (2), client group, case, expiry check, document, lines, notes, schedule
-    assert len(queries) == 11, [q["sql"][:90] for q in queries.captured_queries]
+    # token (read, last use), permissions (2), client group, case, the document with its lines, notes and schedule
+    assert len(queries) == 7, [q["sql"][:90] for q in queries.captured_queries]
 
 
 def test_the_purchasers_officer_accepts_online_with_the_hash_it_read(officer, proposed, signatory_session):

@@ -7,9 +7,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fms.cases.choices import CaseStatus
 from fms.documents import services
+from fms.documents.verification import frozen_document_breaks
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 from tests.database import as_superuser_without_triggers
@@ -77,3 +80,12 @@ def test_an_offer_event_relabelled_to_another_document_is_named(offered):
     assert reasons() == [
         f"{case.case_id} at position {offer.seq}: the event's content does not match its hash (altered)"
     ]
+
+
+def test_the_check_reads_every_frozen_document_in_one_statement(officer, reviewer, offered):
+    second = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    services.document_offer(actor=officer, case=second, label="BASIC", transportation=Decimal("0.00"))
+    with CaptureQueriesContext(connection) as queries:
+        breaks = list(frozen_document_breaks(None))
+    assert breaks == []
+    assert len(queries) == 2, [q["sql"][:90] for q in queries.captured_queries]  # the offers, the documents
