@@ -423,6 +423,15 @@ def case_set_open_document(*, actor: User, case: Case, label: str) -> Case:
     return case
 
 
+def case_set_offer_expiry(*, actor: User, case: Case, offer_expires_on: dt.date) -> Case:
+    """Move the case's OED with its BASIC document's reinstatement (fms.documents, under its own case
+    lock; the document step's event records it): the only change of the OED once the case is offered."""
+    case.offer_expires_on = offer_expires_on
+    case.version += 1
+    case.save(update_fields=["offer_expires_on", "version", "updated_at"])
+    return case
+
+
 # ---- Line items -------------------------------------------------------------------------------
 
 

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 import pghistory
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fms.accounts.models import User
+from fms.accounts.roles import holds_role_permission
 from fms.cases import rules, workflow
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus, DocumentStep
@@ -36,6 +38,7 @@ from fms.documents.choices import (
 )
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
 from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow
+from fms.ledger.canonical import canonical_json, sha256_hex
 from fms.notifications import services as notification_services
 
 WASHINGTON = ZoneInfo("America/New_York")
@@ -555,7 +558,7 @@ def document_accept(
         case, document = _locked(document)
         if document.status == DocumentStatus.EXPIRED or offer_lapsed(document, today):
             raise OfferExpired(
-                f"{document.label} of {case.case_id} expired on {document.offer_expires_on.isoformat()} "
+                f"{document.label} of {case.case_id} expired on {document.open_until.isoformat()} "
                 "(Washington time) and can no longer be accepted."
             )
         if document.status != DocumentStatus.OFFERED:
@@ -571,7 +574,7 @@ def document_accept(
                 errors={"content_hash": ["Does not match the offered document."]},
             )
         signed_on = accepted_on or today
-        if signed_on > today or signed_on < document.offered_on or signed_on > document.offer_expires_on:
+        if signed_on > today or signed_on < document.offered_on or signed_on > document.open_until:
             raise ValidationFailed({"accepted_on": ["The signature date must fall between the offer and its OED."]})
         document.status = DocumentStatus.ACCEPTED
         document.accepted_on = signed_on
@@ -639,7 +642,7 @@ def _system_user() -> User:
 
 def offer_lapsed(document: LoaDocument, today: dt.date | None = None) -> bool:
     """Offered, and its OED (Washington time) is past: due to be recorded expired."""
-    return document.status == DocumentStatus.OFFERED and document.offer_expires_on < (today or washington_today())
+    return document.status == DocumentStatus.OFFERED and document.open_until < (today or washington_today())
 
 
 def document_expire_due(*, case: Case | None = None, today: dt.date | None = None) -> list[LoaDocument]:
@@ -648,7 +651,8 @@ def document_expire_due(*, case: Case | None = None, today: dt.date | None = Non
     Runs on every read of a case's documents, so the common case (nothing due) is one query.
     """
     today = today or washington_today()
-    due = LoaDocument.objects.filter(status=DocumentStatus.OFFERED, offer_expires_on__lt=today)
+    open_until = Coalesce("reinstated_until", "offer_expires_on")
+    due = LoaDocument.objects.alias(open_until=open_until).filter(status=DocumentStatus.OFFERED, open_until__lt=today)
     if case is not None:
         due = due.filter(case=case)
     due = list(due.order_by("case_id", "id"))
@@ -664,12 +668,66 @@ def _expire(due: list[LoaDocument], today: dt.date) -> list[LoaDocument]:
     for document in due:
         with _writing_as(actor):
             locked_case, locked = _locked(document)
-            if locked.status != DocumentStatus.OFFERED or not locked.offer_expires_on < today:
+            if not offer_lapsed(locked, today):
                 continue
             locked.status = DocumentStatus.EXPIRED
             locked.save()
             _record(case=locked_case, document=locked, action=DocumentStep.EXPIRE, actor=actor,
-                    comment=f"expired: not accepted by {locked.offer_expires_on.isoformat()}",
+                    comment=f"expired: not accepted by {locked.open_until.isoformat()}",
                     digest=locked.content_hash)  # fmt: skip
             expired.append(locked)
     return expired
+
+
+# ---- Reinstatement ------------------------------------------------------------------------------
+#
+# The OED is part of the hashed header: what was offered, and until when, stays as frozen. An
+# expired (or still offered) offer is reinstated by a reviewer's recorded step that sets the OED in
+# force (`reinstated_until`, LoaDocument.open_until) without touching the frozen content or its
+# content_hash. The step's event carries a digest of the document's hash and the new OED, which
+# verify_ledger holds the stored OED to (fms.documents.verification). BASIC moves the case's OED too.
+
+
+def reinstatement_digest(document: LoaDocument) -> str:
+    """What a reinstatement event records: this content, open until this date."""
+    facts = {"content_hash": document.content_hash, "label": document.label, "open_until": document.reinstated_until}
+    return sha256_hex(canonical_json(facts))
+
+
+@transaction.atomic
+def document_reinstate(*, actor: User, case: Case, label: str, offer_expires_on: dt.date, reason: str) -> LoaDocument:
+    """A reviewer reopens an expired (or extends an offered) BASIC or amendment until `offer_expires_on`."""
+    if not holds_role_permission(actor, "documents.reinstate_loadocument"):
+        raise NotAllowed("Only a reviewer reinstates an offer.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the offer is reinstated."]})
+    today = washington_today()
+    if offer_expires_on <= today:
+        raise ValidationFailed({"offer_expires_on": ["The new OED must be after today (Washington time)."]})
+    document_expire_due(case=case, today=today)  # a lapsed offer is recorded expired first
+    with _writing_as(actor):
+        case = _locked_case(case)
+        document = LoaDocument.objects.select_for_update().filter(case=case, label=label).first()
+        if document is None:
+            raise NotFound(f"{case.case_id} has no document {label}.")
+        if document.status not in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED):
+            raise TransitionNotAllowed(
+                f"Cannot reinstate {label} of {case.case_id}: it is {document.status}; only an offered or expired "
+                "offer is reinstated.",
+                state=document.status,
+                action="reinstate",
+            )
+        if offer_expires_on <= document.open_until:
+            in_force = document.open_until.isoformat()
+            raise ValidationFailed({"offer_expires_on": [f"The new OED must be after the one in force, {in_force}."]})
+        document.case = case
+        document.status = DocumentStatus.OFFERED
+        document.reinstated_until = offer_expires_on
+        document.save()
+        if document.kind == DocumentKind.BASIC:
+            case_services.case_set_offer_expiry(actor=actor, case=case, offer_expires_on=offer_expires_on)
+        _record(case=case, document=document, action=DocumentStep.REINSTATE, actor=actor,
+                comment=f"offer reinstated until {offer_expires_on.isoformat()}: {reason}",
+                digest=reinstatement_digest(document))  # fmt: skip
+    return document

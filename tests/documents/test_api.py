@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus
+from fms.cases.models import Case
 from fms.documents import services
 from fms.documents.models import LoaDocument
 from tests.conftest import bearer
@@ -322,3 +324,35 @@ def test_the_case_names_its_effective_document_and_estimated_total(officer, audi
         "BASIC",
         "4228.00",
     )
+
+
+def test_a_lapsed_offer_is_recorded_expired_on_read_and_a_reviewer_reinstates_it(
+    officer, reviewer, auditor, proposed, signatory_session
+):
+    today = services.washington_today()
+    Case.objects.filter(pk=proposed.pk).update(milap_on=today - dt.timedelta(days=100))  # OED: 15 days ago
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime.now(dt.UTC) - dt.timedelta(days=90)):
+        body = offered(officer, proposed)
+    read = bearer("auditor").get(url(proposed, "BASIC/")).json()
+    assert (read["status"], read["reinstated_until"]) == ("expired", None)
+    new_oed = (today + dt.timedelta(days=20)).isoformat()
+    data = {"offer_expires_on": new_oed, "reason": "The purchaser's parliament approved the funds late"}
+    refused = bearer("officer").post(url(proposed, "BASIC/reinstate/"), data, format="json")
+    assert (refused.status_code, refused.json()["type"]) == (403, "/api/problems/#permission-denied")
+    done = bearer("reviewer").post(url(proposed, "BASIC/reinstate/"), data, format="json")
+    assert done.status_code == 200, done.json()
+    reinstated = done.json()
+    assert (reinstated["status"], reinstated["reinstated_until"]) == ("offered", new_oed)
+    assert (reinstated["offer_expires_on"], reinstated["content_hash"]) == (
+        body["offer_expires_on"],
+        body["content_hash"],
+    )
+    events = bearer("auditor").get(f"/api/v1/cases/{proposed.case_id}/events/").json()["results"]
+    assert [(e["action"], e["document"]) for e in events if e["line_number"] is None][-3:] == [
+        ("offer", "BASIC"), ("expire", "BASIC"), ("reinstate", "BASIC")]  # fmt: skip
+    accepted = signatory_session.post(
+        url(proposed, "BASIC/accept/"),
+        {"content_hash": body["content_hash"], "signatory_name": "Taro Yamada", "signatory_title": "Director"},
+        format="json",
+    )
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")

@@ -2,6 +2,7 @@
 and modifications change what they may, and every refusal leaves everything as it was."""
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -520,3 +521,95 @@ def test_the_same_content_has_the_same_hash_in_a_fresh_process(officer, proposed
     )
     result = subprocess.run([sys.executable, "-c", program], input=frozen, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == document.content_hash
+
+
+# ---- Reinstatement of an offer ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def expired(officer, proposed) -> LoaDocument:
+    """BASIC offered eleven days ago, its OED yesterday: recorded expired."""
+    document = _offer_expiring_on(officer, proposed, services.washington_today() - dt.timedelta(days=1))
+    assert [d.label for d in services.document_expire_due(case=proposed)] == ["BASIC"]
+    document.refresh_from_db()
+    return document
+
+
+def test_a_reviewer_reinstates_an_expired_offer_and_the_purchaser_accepts_within_the_new_oed(
+    reviewer, proposed, expired, signatory
+):
+    frozen_oed, frozen_hash = expired.offer_expires_on, expired.content_hash
+    new_oed = later(30)
+    reinstated = services.document_reinstate(
+        actor=reviewer, case=proposed, label="BASIC", offer_expires_on=new_oed, reason="The purchaser's budget passed"
+    )
+    assert (reinstated.status, reinstated.reinstated_until, reinstated.open_until) == ("offered", new_oed, new_oed)
+    # What was offered stays as frozen: the OED in the hashed header and the hash itself.
+    assert (reinstated.offer_expires_on, reinstated.content_hash) == (frozen_oed, frozen_hash)
+    assert content.content_hash(services.document_content(reinstated)) == frozen_hash
+    proposed.refresh_from_db()
+    assert proposed.offer_expires_on == new_oed
+    event = ApprovalEvent.objects.filter(case=proposed).latest("seq")
+    assert (event.action, event.document, event.actor_name) == ("reinstate", "BASIC", "reviewer")
+    assert event.comment == f"offer reinstated until {new_oed.isoformat()}: The purchaser's budget passed"
+    expected = {"content_hash": frozen_hash, "label": "BASIC", "open_until": new_oed.isoformat()}
+    assert event.content_digest == hashlib.sha256(json.dumps(expected, separators=(",", ":")).encode()).hexdigest()
+    accepted = accept(signatory, reinstated)
+    proposed.refresh_from_db()
+    assert (accepted.status, proposed.status) == ("accepted", CaseStatus.ACCEPTED)
+
+
+def test_only_a_reviewer_reinstates_an_offer(officer, superuser, proposed, expired):
+    before = state(proposed)
+    for who in (officer, superuser):  # an administrator decides nothing for a role it does not hold
+        with pytest.raises(NotAllowed, match="Only a reviewer reinstates an offer"):
+            services.document_reinstate(actor=who, case=proposed, label="BASIC", offer_expires_on=later(30), reason="x")
+    assert state(proposed) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "reason", "field"),
+    [(30, "  ", "reason"), (0, "Budget passed", "offer_expires_on"), (-3, "Budget passed", "offer_expires_on")],
+)
+def test_a_reinstatement_needs_a_reason_and_a_later_oed(reviewer, proposed, expired, days, reason, field):
+    before = state(proposed)
+    with pytest.raises(ValidationFailed) as refused:
+        services.document_reinstate(
+            actor=reviewer, case=proposed, label="BASIC", offer_expires_on=later(days), reason=reason
+        )
+    assert list(refused.value.errors) == [field]
+    assert state(proposed) == before
+
+
+def test_an_offered_document_is_extended_but_not_shortened(officer, reviewer, proposed):
+    document = offer_basic(officer, proposed)
+    with pytest.raises(ValidationFailed, match=f"after the one in force, {document.offer_expires_on.isoformat()}"):
+        services.document_reinstate(
+            actor=reviewer, case=proposed, label="BASIC", offer_expires_on=document.offer_expires_on, reason="x"
+        )
+    longer = document.offer_expires_on + dt.timedelta(days=10)
+    extended = services.document_reinstate(
+        actor=reviewer, case=proposed, label="BASIC", offer_expires_on=longer, reason="Holidays"
+    )
+    assert (extended.status, extended.open_until) == ("offered", longer)
+
+
+def test_an_accepted_or_withdrawn_document_is_not_reinstated(officer, reviewer, signatory):
+    case, _ = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="amendment", reason="More")
+    services.document_withdraw(actor=officer, case=case, label="A01", reason="Not needed")
+    before = state(case)
+    for label, status in (("BASIC", "accepted"), ("A01", "withdrawn")):
+        with pytest.raises(TransitionNotAllowed, match=f"it is {status}; only an offered or expired offer"):
+            services.document_reinstate(actor=reviewer, case=case, label=label, offer_expires_on=later(30), reason="x")
+    assert state(case) == before
+
+
+def test_the_database_lets_an_expired_document_out_only_by_a_later_oed(proposed, expired):
+    with pytest.raises(DatabaseError, match="it cannot change any more"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered")
+    with pytest.raises(DatabaseError, match="it cannot change any more"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered", reinstated_until=expired.offer_expires_on)
+    with pytest.raises(DatabaseError, match="is frozen"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered", reinstated_until=later(5),
+                                                         offer_expires_on=later(5))  # fmt: skip

@@ -1,6 +1,7 @@
 """verify_ledger holds every frozen document to the hash its offer recorded (DESIGN §9): a document
 changed behind the triggers' back is named, with the offer it no longer matches."""
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
@@ -89,3 +90,17 @@ def test_the_check_reads_every_frozen_document_in_one_statement(officer, reviewe
         breaks = list(frozen_document_breaks(None))
     assert breaks == []
     assert len(queries) == 2, [q["sql"][:90] for q in queries.captured_queries]  # the offers, the documents
+
+
+def test_an_oed_moved_without_a_reinstatement_is_named(reviewer, offered):
+    case, document, offer = offered
+    longer = document.offer_expires_on + dt.timedelta(days=10)
+    services.document_reinstate(actor=reviewer, case=case, label="BASIC", offer_expires_on=longer, reason="Holidays")
+    assert reasons() == []
+    as_superuser_without_triggers(
+        "UPDATE documents_loadocument SET reinstated_until = reinstated_until + 30 WHERE id = %s", [document.pk]
+    )
+    assert reasons() == [
+        f"{case.case_id} at position {offer.seq}: document BASIC's offer is open until "
+        f"{(longer + dt.timedelta(days=30)).isoformat()}, which no reinstatement in the case's chain recorded"
+    ]

@@ -58,6 +58,11 @@ class DocumentWithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=4000)
 
 
+class DocumentReinstateSerializer(StrictSerializer):
+    offer_expires_on = serializers.DateField(help_text="The new OED: after today and after the one in force.")
+    reason = serializers.CharField(max_length=4000)
+
+
 # ---- Output (documented) ------------------------------------------------------------------------
 
 
@@ -123,7 +128,10 @@ class DocumentSerializer(serializers.Serializer):
     supersedes = serializers.CharField(allow_null=True)
     terms_of_sale = serializers.CharField()
     offered_on = serializers.DateField(allow_null=True)
-    offer_expires_on = serializers.DateField(allow_null=True)
+    offer_expires_on = serializers.DateField(allow_null=True, help_text="The OED offered (part of the hashed content).")
+    reinstated_until = serializers.DateField(
+        allow_null=True, help_text="The OED in force after a reviewer's reinstatement; null: offer_expires_on."
+    )
     issued_on = serializers.DateField(allow_null=True)
     content_hash = serializers.CharField(allow_blank=True, help_text="Empty while draft.")
     acceptance = AcceptanceSerializer(allow_null=True)

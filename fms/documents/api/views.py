@@ -31,6 +31,7 @@ def summary(document: LoaDocument) -> dict:
         "terms_of_sale": document.terms_of_sale,
         "offered_on": document.offered_on,
         "offer_expires_on": document.offer_expires_on,
+        "reinstated_until": document.reinstated_until,
         "issued_on": document.issued_on,
         "content_hash": document.content_hash,
         "acceptance": {
@@ -174,6 +175,18 @@ class DocumentViewSet(ScopedViewSet):
         case = self.case(case_id)
         data = _valid(s.DocumentWithdrawSerializer, request.data)
         services.document_withdraw(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentReinstateSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Reinstate an expired or offered offer with a new OED (a reviewer)",
+    )
+    def reinstate(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentReinstateSerializer, request.data)
+        services.document_reinstate(actor=request.user, case=case, label=label.upper(), **data)
         return self.respond(case, label)
 
     @extend_schema(
