@@ -10,6 +10,7 @@ urlpatterns = [
         views.document_schedule,
         name="document-schedule",
     ),
+    path("cases/<str:case_id>/documents/<str:label>/reinstate/", views.document_reinstate, name="document-reinstate"),
     path("cases/<str:case_id>/documents/<str:label>/diff/", views.document_diff, name="document-diff"),
     path("cases/<str:case_id>/documents/<str:label>/print/", views.document_print, name="document-print"),
 ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fms.accounts.roles import holds_role_permission
 from fms.cases.models import Case
 from fms.core.errors import DomainError
 from fms.documents import diff, selectors, services
@@ -56,6 +57,19 @@ class OfferForm(forms.Form):
         help_text="Required when a line's delivery term code has the United States transport the materiel.",
     )
     other = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
+
+
+class ReinstateForm(forms.Form):
+    """A reviewer reopens an offer: the new OED (Washington time) and why."""
+
+    offer_expires_on = forms.DateField(label="New OED", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _can_reinstate(user, document: LoaDocument) -> bool:
+    return document.status in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED) and holds_role_permission(
+        user, "documents.reinstate_loadocument"
+    )
 
 
 class ScheduleForm(OfferForm):
@@ -156,6 +170,7 @@ def document_detail(request, case_id: str, label: str):
         "paper": paper if can_record else None,
         "earlier": earlier,
         "schedule_form": schedule_form,
+        "reinstate_form": ReinstateForm() if _can_reinstate(request.user, document) else None,
     }
     status = 200
     if posted is not None:  # not taken: a form with errors, or nothing this user may accept now
@@ -225,6 +240,25 @@ def document_schedule(request, case_id: str, label: str):
         status = 400
     context = {"case": case, "label": label, "form": form, "error": error}
     return render(request, "documents/document_schedule.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def document_reinstate(request, case_id: str, label: str):
+    """A reviewer's reinstatement of an offer, from the document page; comes back there with a message."""
+    case, document = _found(request, case_id, label)
+    form = ReinstateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+    else:
+        try:
+            services.document_reinstate(actor=request.user, case=case, label=document.label, **form.cleaned_data)
+        except DomainError as refused:
+            messages.error(request, refused.detail)
+        else:
+            until = form.cleaned_data["offer_expires_on"]
+            messages.success(request, f"{case.case_id} {document.label} is offered again until {until:%d %b %Y}.")
+    return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, document.label]))
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The printed LOA (DD Form 1513 layout): header, coded lines, cost summary, schedule, notes, hash."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -202,3 +203,19 @@ def test_staff_record_a_countersigned_acceptance_on_the_document_page(client, of
     document.refresh_from_db()
     case.refresh_from_db()
     assert (document.status, document.acceptance_method, case.status) == ("accepted", "countersigned_copy", "accepted")
+
+
+def test_a_reviewer_reinstates_an_offer_on_the_document_page(client, officer, reviewer, offered):
+    case, document = offered
+    page = f"/cases/{case.case_id}/documents/BASIC/"
+    client.force_login(officer)
+    assert 'id="reinstate"' not in client.get(page).content.decode()
+    client.force_login(reviewer)
+    assert 'id="reinstate"' in client.get(page).content.decode()
+    longer = document.offer_expires_on + dt.timedelta(days=20)
+    refused = client.post(f"{page}reinstate/", {"offer_expires_on": longer.isoformat(), "reason": ""}, follow=True)
+    assert "reason: This field is required." in refused.content.decode()
+    done = client.post(f"{page}reinstate/", {"offer_expires_on": longer.isoformat(), "reason": "Holidays"}, follow=True)
+    assert f"{case.case_id} BASIC is offered again until {longer:%d %b %Y}." in done.content.decode()
+    document.refresh_from_db()
+    assert (document.reinstated_until, document.offer_expires_on) == (longer, longer - dt.timedelta(days=20))
