@@ -441,6 +441,9 @@ TOKEN_HMAC_KEY = os.environ.get("TOKEN_HMAC_KEY") or hashlib.sha256(b"fms-api-to
 # which the documents app (above cases) builds; the cases app asks for them through this hook.
 PURCHASER_CASE_LINES = "fms.documents.selectors.shown_lines_json"
 PURCHASER_CASE_LINE_ROWS = "fms.documents.selectors.shown_line_rows"
+# A case's estimated_total before any document is frozen: its working lines priced today, an SQL
+# expression on the outer case built by the documents app's pricing (staff only: DESIGN §8).
+CASE_WORKING_COPY_TOTAL = "fms.documents.estimate.working_copy_total"
 
 # The read audit (fms/accounts/read_audit.py, audit_spool.py; docs/operations.md "Read audit"): every
 # response carrying purchaser data is spooled to a local file before it is sent, and shipped to the

@@ -63,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_OWN_TOKENS,
         "cases.approve_lineitem",
         "cases.review_case",
+        "documents.reinstate_loadocument",
         "execution.add_emergencyimplementation",
     ],
     CLIENT: list(_READ_DOMAIN),

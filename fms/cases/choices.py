@@ -67,6 +67,7 @@ class DocumentStep(models.TextChoices):
     ISSUE = "issue", "Issue a modification"
     WITHDRAW = "withdraw", "Withdraw a document"
     EXPIRE = "expire", "Offer expired"
+    REINSTATE = "reinstate", "Offer reinstated with a new expiration date"
 
 
 class ExecutionStep(models.TextChoices):

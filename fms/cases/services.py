@@ -136,8 +136,11 @@ def _append_event(
     actor: User,
     comment: str,
     content_digest: str,
+    document: str | None = None,
 ) -> ApprovalEvent:
-    """Append one event to the case's chain, through the ledger's one way in (the caller holds the case lock)."""
+    """Append one event to the case's chain, through the ledger's one way in (the caller holds the case lock).
+
+    `document`: the label of the LOA document when the step is one of a document's (fms.documents)."""
     return ledger_services.event_append(
         case_pk=case.pk,
         line_item_pk=line.pk if line else None,
@@ -148,6 +151,7 @@ def _append_event(
         comment=comment,
         content_digest=content_digest,
         via=current_via(),
+        document=document,
     )
 
 
@@ -323,6 +327,7 @@ def case_document_step(
     comment: str,
     today: dt.date,
     offer_expires_on: dt.date | None = None,
+    document: str | None = None,
 ) -> Case:
     """proposed → offered or offered → accepted, taken by fms.documents with its BASIC document's step.
 
@@ -349,6 +354,7 @@ def case_document_step(
             facts=case_facts(case, today=today),
             offer_expires_on=offer_expires_on,
             content_digest=content_digest,
+            document=document,
         )
 
 
@@ -372,6 +378,7 @@ def _take_step(
     facts: workflow.CaseFacts,
     offer_expires_on: dt.date | None = None,
     content_digest: str | None = None,
+    document: str | None = None,
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
@@ -400,6 +407,7 @@ def _take_step(
         actor=actor,
         comment=comment,
         content_digest=content_digest or _case_digest(case),
+        document=document,
     )
     return case
 
@@ -412,6 +420,15 @@ def case_set_open_document(*, actor: User, case: Case, label: str) -> Case:
     case.open_document = label
     case.version += 1
     case.save(update_fields=["open_document", "version", "updated_at"])
+    return case
+
+
+def case_set_offer_expiry(*, actor: User, case: Case, offer_expires_on: dt.date) -> Case:
+    """Move the case's OED with its BASIC document's reinstatement (fms.documents, under its own case
+    lock; the document step's event records it): the only change of the OED once the case is offered."""
+    case.offer_expires_on = offer_expires_on
+    case.version += 1
+    case.save(update_fields=["offer_expires_on", "version", "updated_at"])
     return case
 
 

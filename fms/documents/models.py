@@ -8,6 +8,8 @@ database itself refuses to change that content: see the triggers below.
 Rows are written only by fms.documents.services.
 """
 
+import datetime as dt
+
 import pgtrigger
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -50,11 +52,17 @@ FROZEN_DOCUMENT_COLUMNS = (
     "contract_administration",
     "other",
     "total_estimated_cost",
+    "entered_payment_schedule",
     "created_by_id",
 )
 _changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN_DOCUMENT_COLUMNS)
+# The one way out of a final status: a reviewer's reinstatement of an expired offer with a new OED.
+_REINSTATED = (
+    "(OLD.status = 'expired' AND NEW.status = 'offered' AND "
+    "COALESCE(NEW.reinstated_until > COALESCE(OLD.reinstated_until, OLD.offer_expires_on), FALSE))"
+)
 _DOCUMENT_FROZEN_SQL = f"""
-    IF OLD.status IN {FINAL} THEN
+    IF OLD.status IN {FINAL} AND NOT {_REINSTATED} THEN
         RAISE EXCEPTION 'LOA document % is %: it cannot change any more', OLD.label, OLD.status
             USING ERRCODE = 'check_violation', CONSTRAINT = 'loadocument_final_is_final';
     END IF;
@@ -103,6 +111,11 @@ class LoaDocument(models.Model):
     )
     offered_on = models.DateField(null=True, blank=True)
     offer_expires_on = models.DateField(null=True, blank=True, verbose_name="offer expiration date (OED)")
+    # Not part of the frozen content: the OED moves only by a reviewer's recorded reinstatement
+    # (services.document_reinstate), which keeps the offered OED, and so the content hash, as they were.
+    reinstated_until = models.DateField(
+        null=True, blank=True, help_text="The OED set by the latest reinstatement; the offer is open until then."
+    )
     issued_on = models.DateField(null=True, blank=True)
     accepted_on = models.DateField(null=True, blank=True)
     acceptance_method = models.CharField(max_length=20, blank=True, choices=AcceptanceMethod.choices)
@@ -124,6 +137,9 @@ class LoaDocument(models.Model):
     administrative_surcharge = MoneyField(null=True, blank=True)
     contract_administration = MoneyField(null=True, blank=True)
     total_estimated_cost = MoneyField(null=True, blank=True)
+    # A draft's payment schedule as staff entered it ([{"due_on": "YYYY-MM-DD" | null, "amount": "…"}], the
+    # first row the deposit, dated when offered); None: the quarterly schedule is generated when frozen.
+    entered_payment_schedule = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -134,6 +150,7 @@ class LoaDocument(models.Model):
             ("offer_loadocument", "Can offer, issue and withdraw LOA documents"),
             ("record_acceptance", "Can record a countersigned paper acceptance"),
             ("accept_loadocument", "Can accept an offered LOA document for its own purchaser"),
+            ("reinstate_loadocument", "Can reinstate an offer with a new offer expiration date"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case", "label"], name="loadocument_unique_label_per_case"),
@@ -176,6 +193,10 @@ class LoaDocument(models.Model):
                 condition=Q(offer_expires_on__isnull=True) | Q(offered_on__lte=F("offer_expires_on")),
                 name="loadocument_expires_after_offer",
             ),
+            models.CheckConstraint(
+                condition=Q(reinstated_until__isnull=True) | Q(reinstated_until__gt=F("offer_expires_on")),
+                name="loadocument_reinstated_after_the_oed",
+            ),
         ]
         triggers = [
             pgtrigger.Trigger(
@@ -193,6 +214,11 @@ class LoaDocument(models.Model):
     @property
     def frozen(self) -> bool:
         return bool(self.content_hash)
+
+    @property
+    def open_until(self) -> dt.date | None:
+        """The OED in force: the latest reinstatement's, else the one offered (and hashed)."""
+        return self.reinstated_until or self.offer_expires_on
 
 
 class LoaDocumentLine(models.Model):

@@ -6,7 +6,7 @@ only once offered: never a draft, never one withdrawn before it was offered.
 
 from django.db.models import Case as Choose
 from django.db.models import F, Func, IntegerField, JSONField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from fms.accounts.models import User
 from fms.cases import selectors as case_selectors
@@ -14,9 +14,9 @@ from fms.cases.api.documents import JSONAgg, JSONBuild, text
 from fms.cases.models import Case
 from fms.documents import content
 from fms.documents.choices import EFFECTIVE_STATUSES, DocumentStatus
-from fms.documents.models import LoaDocument, LoaDocumentLine
+from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow
 
-_MONEY = ("unit_cost", "total_cost")
+_MONEY = ("unit_cost", "total_cost", "amount", "cumulative")
 
 
 def case_for(user: User, case_id: str) -> Case:
@@ -31,9 +31,36 @@ def documents_for(user: User, case: Case) -> QuerySet[LoaDocument]:
     return documents.select_related("supersedes", "accepted_by").order_by("created_at", "id")
 
 
-def document_for(user: User, case: Case, label: str) -> LoaDocument:
-    """One document by label, or LoaDocument.DoesNotExist (also when the user may not see it)."""
-    return documents_for(user, case).get(label=label)
+def document_for(user: User, case: Case, label: str, *, content: bool = False) -> LoaDocument:
+    """One document by label, or LoaDocument.DoesNotExist (also when the user may not see it);
+    with `content`, its frozen rows come in the same statement (with_content)."""
+    documents = documents_for(user, case)
+    return (with_content(documents) if content else documents).get(label=label)
+
+
+def _rows_json(model, fields: tuple[str, ...], order: str) -> Coalesce:
+    row = JSONBuild(**{name: text(name) if name in _MONEY else F(name) for name in fields})
+    rows = (
+        model.objects.filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(rows=JSONAgg(row, order_by=order))
+        .values("rows")
+    )
+    # As jsonb, which Django decodes itself (psycopg would hand it a parsed json value); arrays keep their order.
+    as_jsonb = Cast(Subquery(rows, output_field=JSONField()), JSONField())
+    return Coalesce(as_jsonb, Func(template="'[]'::jsonb", output_field=JSONField()))
+
+
+def with_content(documents: QuerySet[LoaDocument]) -> QuerySet[LoaDocument]:
+    """Documents with their frozen lines, notes and payment rows as JSON arrays (money as strings,
+    dates ISO: the values the hash canonicalises to), read in the documents' own statement however
+    many there are; fms.documents.services.document_content uses them."""
+    return documents.annotate(
+        content_lines=_rows_json(LoaDocumentLine, content.LINE_FIELDS, "line_number"),
+        content_notes=_rows_json(LoaNote, content.NOTE_FIELDS, "number"),
+        content_schedule=_rows_json(PaymentScheduleRow, content.PAYMENT_FIELDS, "position"),
+    )
 
 
 def shown_document_of(case_ref) -> Subquery:

@@ -3,9 +3,10 @@
 Each use case is atomic and locks the case row first (then the document), like the case
 services. Every document step is an event of the case's ledger chain, appended through the one
 function that appends events; the event's statuses are the case's (so the chain still ends in
-the case's status), its comment names the document and its step, and, once the document is
-frozen, its content digest is the document's content_hash. Where a document step is also a step
-of the case (BASIC: proposed → offered → accepted), the case service takes it with the hash.
+the case's status), its `document` field names the document (hashed with the event, ledger format
+3), and, once the document is frozen, its content digest is the document's content_hash. Where a
+document step is also a step of the case (BASIC: proposed → offered → accepted), the case service
+takes it with the hash.
 """
 
 import datetime as dt
@@ -16,16 +17,18 @@ from zoneinfo import ZoneInfo
 import pghistory
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fms.accounts.models import User
+from fms.accounts.roles import holds_role_permission
 from fms.cases import rules, workflow
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus, DocumentStep
 from fms.cases.errors import TransitionNotAllowed
 from fms.cases.models import Case
 from fms.core.errors import NotAllowed, NotFound, ValidationFailed
-from fms.documents import content, notes, pricing
+from fms.documents import content, notes, pricing, selectors
 from fms.documents.choices import (
     EFFECTIVE_STATUSES,
     AcceptanceMethod,
@@ -35,6 +38,7 @@ from fms.documents.choices import (
 )
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
 from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow
+from fms.ledger.canonical import canonical_json, sha256_hex
 from fms.notifications import services as notification_services
 
 WASHINGTON = ZoneInfo("America/New_York")
@@ -74,8 +78,9 @@ def _record(*, case: Case, document: LoaDocument, action: str, actor: User, comm
         from_status=case.status,
         to_status=case.status,
         actor=actor,
-        comment=f"{document.label}: {comment}",
+        comment=comment,
         content_digest=digest or case_services._case_digest(case),
+        document=document.label,
     )
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
@@ -129,12 +134,20 @@ def _priced(line: dict) -> pricing.PricedLine:
 
 
 def _schedule(entered: Sequence[dict] | None, lines, total: Decimal, starts_on: dt.date) -> list[pricing.PaymentRow]:
+    """Entered rows checked against the total, or (none entered) the generated quarterly schedule.
+
+    The first row is the initial deposit, due with acceptance: dated `starts_on` (the offer date)
+    when its due_on is left out, as a draft's stored schedule leaves it.
+    """
     if entered is None:
         return pricing.payment_schedule(lines, total=total, starts_on=starts_on)
     rows, running = [], Decimal("0.00")
-    for row in entered:
+    for position, row in enumerate(entered, start=1):
+        due_on = row.get("due_on") or (starts_on if position == 1 else None)
+        if due_on is None:
+            raise pricing.PricingError(f"Payment row {position}: when is it due?", field="payment_schedule")
         running += row["amount"]
-        rows.append(pricing.PaymentRow(row["due_on"], row["amount"], running))
+        rows.append(pricing.PaymentRow(due_on, row["amount"], running))
     if rows and rows[0].due_on != starts_on:
         raise pricing.PricingError(
             f"The first row is the initial deposit, due with acceptance on {starts_on.isoformat()}.",
@@ -142,6 +155,35 @@ def _schedule(entered: Sequence[dict] | None, lines, total: Decimal, starts_on: 
         )
     pricing.check_schedule(rows, total)
     return rows
+
+
+def _entered_rows(document: LoaDocument) -> list[dict] | None:
+    """The draft's stored schedule as the values it was entered with (None: none entered)."""
+    if document.entered_payment_schedule is None:
+        return None
+    return [
+        {"due_on": dt.date.fromisoformat(row["due_on"]) if row["due_on"] else None, "amount": Decimal(row["amount"])}
+        for row in document.entered_payment_schedule
+    ]
+
+
+def _priced_working_copy(
+    document: LoaDocument, case: Case, dated_on: dt.date
+) -> tuple[list[dict], list[pricing.PricedLine], pricing.CostSummary]:
+    """The working lines marked against the superseded document, and their price if offered on `dated_on`.
+
+    Raises pricing.PricingError (naming the field) when they cannot be priced yet.
+    """
+    lines = _with_changes(_working_lines(case), _frozen_lines(document.supersedes))
+    priced = [_priced(line) for line in lines if line["change"] != LineChange.REMOVED]
+    summary = pricing.cost_summary(
+        priced,
+        priced_on=dated_on,
+        packing_crating_handling=document.packing_crating_handling,
+        transportation=document.transportation,
+        other=document.other,
+    )
+    return lines, priced, summary
 
 
 def _freeze(
@@ -152,17 +194,14 @@ def _freeze(
     expires_on: dt.date | None,
     payment_schedule: Sequence[dict] | None,
 ) -> None:
-    """Copy the working lines into the document with its notes, figures and schedule; set its hash."""
-    lines = _with_changes(_working_lines(case), _frozen_lines(document.supersedes))
-    priced = [_priced(line) for line in lines if line["change"] != LineChange.REMOVED]
+    """Copy the working lines into the document with its notes, figures and schedule; set its hash.
+
+    The schedule: `payment_schedule` when the step brings one, else the draft's entered one, else generated.
+    """
+    if payment_schedule is None:
+        payment_schedule = _entered_rows(document)
     try:
-        summary = pricing.cost_summary(
-            priced,
-            priced_on=dated_on,
-            packing_crating_handling=document.packing_crating_handling,
-            transportation=document.transportation,
-            other=document.other,
-        )
+        lines, priced, summary = _priced_working_copy(document, case, dated_on)
         rows = _schedule(payment_schedule, priced, summary.total_estimated_cost, dated_on)
     except pricing.PricingError as refused:
         raise ValidationFailed({refused.field: [str(refused)]}) from refused
@@ -190,10 +229,16 @@ def _freeze(
 
 
 def document_content(document: LoaDocument) -> dict:
-    """The hashed content of a frozen document, read from its rows (what verification recomputes)."""
-    lines = list(document.lines.order_by("line_number").values(*content.LINE_FIELDS))
-    note_rows = list(document.notes.order_by("number").values(*content.NOTE_FIELDS))
-    schedule = list(document.payment_schedule.order_by("position").values(*content.PAYMENT_FIELDS))
+    """The hashed content of a frozen document, read from its rows (what verification recomputes).
+
+    A document read through selectors.with_content brings its rows along; any other costs one query.
+    """
+    if not hasattr(document, "content_lines"):
+        rows = selectors.with_content(LoaDocument.objects.filter(pk=document.pk))
+        values = rows.values("content_lines", "content_notes", "content_schedule").get()
+        lines, note_rows, schedule = values["content_lines"], values["content_notes"], values["content_schedule"]
+    else:
+        lines, note_rows, schedule = document.content_lines, document.content_notes, document.content_schedule
     own = (
         "label",
         "kind",
@@ -273,6 +318,7 @@ def document_offer(
                 today=today,
                 offer_expires_on=expires_on,
                 content_digest=document.content_hash,
+                document=document.label,
             )
         else:
             case_services.case_set_open_document(actor=actor, case=case, label="")
@@ -405,6 +451,76 @@ def document_issue(*, actor: User, case: Case, label: str, **entered) -> LoaDocu
     return document
 
 
+PRE_OFFER_STATUSES = (CaseStatus.DEVELOPMENT, CaseStatus.WRITE, CaseStatus.REVIEW, CaseStatus.PROPOSED)
+
+
+def _draft_for_schedule(actor: User, case: Case, label: str) -> LoaDocument:
+    """The draft whose schedule is edited; BASIC's draft is made on first use, before the case is offered."""
+    document = LoaDocument.objects.select_for_update().filter(case=case, label=label).first()
+    if document is None and label == "BASIC" and case.status in PRE_OFFER_STATUSES:
+        document = LoaDocument.objects.create(case=case, label="BASIC", kind=DocumentKind.BASIC, created_by=actor)
+    if document is None:
+        raise NotFound(f"{case.case_id} has no document {label}.")
+    if document.status != DocumentStatus.DRAFT:
+        raise TransitionNotAllowed(
+            f"Cannot change the payment schedule of {label} of {case.case_id}: it is {document.status}, and its "
+            "schedule was frozen with it (a modification can change it).",
+            state=document.status,
+            action="payment_schedule",
+        )
+    document.case = case
+    return document
+
+
+@transaction.atomic
+def document_payment_schedule_set(
+    *, actor: User, case: Case, label: str, payment_schedule: Sequence[dict], **entered
+) -> LoaDocument:
+    """Replace a draft's payment schedule (with the amounts it is priced with, when given).
+
+    The rows must add up to the working copy's total estimated cost priced today; the first row is
+    the initial deposit, dated when the document is offered. Offering or issuing checks them again
+    against the total of that day, so lines changed since are caught then.
+    """
+    _require(actor, "documents.offer_loadocument", "edit payment schedules")
+    if payment_schedule and payment_schedule[0].get("due_on") is not None:
+        raise ValidationFailed(
+            {"payment_schedule": ["Leave the first row's due_on out: the initial deposit is due with acceptance."]}
+        )
+    with _writing_as(actor):
+        case = _locked_case(case)
+        document = _draft_for_schedule(actor, case, label)
+        _set_entered(document, entered)
+        today = washington_today()
+        try:
+            _, priced, summary = _priced_working_copy(document, case, today)
+            _schedule(payment_schedule, priced, summary.total_estimated_cost, today)
+        except pricing.PricingError as refused:
+            raise ValidationFailed({refused.field: [str(refused)]}) from refused
+        document.entered_payment_schedule = [
+            {"due_on": row["due_on"].isoformat() if row.get("due_on") else None, "amount": f"{row['amount']:.2f}"}
+            for row in payment_schedule
+        ]
+        document.save()
+    return document
+
+
+def document_draft_figures(document: LoaDocument) -> tuple[dict | None, list[dict]]:
+    """A draft's cost summary if offered today (None while it cannot be priced) and its entered schedule
+    (the deposit's due_on None: it is dated when offered). Reads only."""
+    try:
+        _, _, summary = _priced_working_copy(document, document.case, washington_today())
+    except pricing.PricingError:
+        figures = None
+    else:
+        figures = summary.as_dict()
+    rows, running = [], Decimal("0.00")
+    for position, row in enumerate(_entered_rows(document) or [], start=1):
+        running += row["amount"]
+        rows.append({"position": position, "due_on": row["due_on"], "amount": row["amount"], "cumulative": running})
+    return figures, rows
+
+
 def document_accept(
     *,
     actor: User,
@@ -440,11 +556,9 @@ def document_accept(
     document_expire_due(case=document.case, today=today)  # its own transaction: the expiry stays recorded
     with transaction.atomic(), _writing_as(actor):
         case, document = _locked(document)
-        if document.status == DocumentStatus.EXPIRED or (
-            document.status == DocumentStatus.OFFERED and today > document.offer_expires_on
-        ):
+        if document.status == DocumentStatus.EXPIRED or offer_lapsed(document, today):
             raise OfferExpired(
-                f"{document.label} of {case.case_id} expired on {document.offer_expires_on.isoformat()} "
+                f"{document.label} of {case.case_id} expired on {document.open_until.isoformat()} "
                 "(Washington time) and can no longer be accepted."
             )
         if document.status != DocumentStatus.OFFERED:
@@ -460,7 +574,7 @@ def document_accept(
                 errors={"content_hash": ["Does not match the offered document."]},
             )
         signed_on = accepted_on or today
-        if signed_on > today or signed_on < document.offered_on or signed_on > document.offer_expires_on:
+        if signed_on > today or signed_on < document.offered_on or signed_on > document.open_until:
             raise ValidationFailed({"accepted_on": ["The signature date must fall between the offer and its OED."]})
         document.status = DocumentStatus.ACCEPTED
         document.accepted_on = signed_on
@@ -479,6 +593,7 @@ def document_accept(
                 content_digest=content_hash,
                 comment=comment,
                 today=today,
+                document=document.label,
             )
         else:
             _record(case=case, document=document, action=CaseAction.ACCEPT, actor=actor, comment=comment,
@@ -525,13 +640,19 @@ def _system_user() -> User:
     return user
 
 
+def offer_lapsed(document: LoaDocument, today: dt.date | None = None) -> bool:
+    """Offered, and its OED (Washington time) is past: due to be recorded expired."""
+    return document.status == DocumentStatus.OFFERED and document.open_until < (today or washington_today())
+
+
 def document_expire_due(*, case: Case | None = None, today: dt.date | None = None) -> list[LoaDocument]:
     """Mark offered documents past their OED (Washington time) expired, each a recorded step.
 
     Runs on every read of a case's documents, so the common case (nothing due) is one query.
     """
     today = today or washington_today()
-    due = LoaDocument.objects.filter(status=DocumentStatus.OFFERED, offer_expires_on__lt=today)
+    open_until = Coalesce("reinstated_until", "offer_expires_on")
+    due = LoaDocument.objects.alias(open_until=open_until).filter(status=DocumentStatus.OFFERED, open_until__lt=today)
     if case is not None:
         due = due.filter(case=case)
     due = list(due.order_by("case_id", "id"))
@@ -547,12 +668,66 @@ def _expire(due: list[LoaDocument], today: dt.date) -> list[LoaDocument]:
     for document in due:
         with _writing_as(actor):
             locked_case, locked = _locked(document)
-            if locked.status != DocumentStatus.OFFERED or not locked.offer_expires_on < today:
+            if not offer_lapsed(locked, today):
                 continue
             locked.status = DocumentStatus.EXPIRED
             locked.save()
             _record(case=locked_case, document=locked, action=DocumentStep.EXPIRE, actor=actor,
-                    comment=f"expired: not accepted by {locked.offer_expires_on.isoformat()}",
+                    comment=f"expired: not accepted by {locked.open_until.isoformat()}",
                     digest=locked.content_hash)  # fmt: skip
             expired.append(locked)
     return expired
+
+
+# ---- Reinstatement ------------------------------------------------------------------------------
+#
+# The OED is part of the hashed header: what was offered, and until when, stays as frozen. An
+# expired (or still offered) offer is reinstated by a reviewer's recorded step that sets the OED in
+# force (`reinstated_until`, LoaDocument.open_until) without touching the frozen content or its
+# content_hash. The step's event carries a digest of the document's hash and the new OED, which
+# verify_ledger holds the stored OED to (fms.documents.verification). BASIC moves the case's OED too.
+
+
+def reinstatement_digest(document: LoaDocument) -> str:
+    """What a reinstatement event records: this content, open until this date."""
+    facts = {"content_hash": document.content_hash, "label": document.label, "open_until": document.reinstated_until}
+    return sha256_hex(canonical_json(facts))
+
+
+@transaction.atomic
+def document_reinstate(*, actor: User, case: Case, label: str, offer_expires_on: dt.date, reason: str) -> LoaDocument:
+    """A reviewer reopens an expired (or extends an offered) BASIC or amendment until `offer_expires_on`."""
+    if not holds_role_permission(actor, "documents.reinstate_loadocument"):
+        raise NotAllowed("Only a reviewer reinstates an offer.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["Say why the offer is reinstated."]})
+    today = washington_today()
+    if offer_expires_on <= today:
+        raise ValidationFailed({"offer_expires_on": ["The new OED must be after today (Washington time)."]})
+    document_expire_due(case=case, today=today)  # a lapsed offer is recorded expired first
+    with _writing_as(actor):
+        case = _locked_case(case)
+        document = LoaDocument.objects.select_for_update().filter(case=case, label=label).first()
+        if document is None:
+            raise NotFound(f"{case.case_id} has no document {label}.")
+        if document.status not in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED):
+            raise TransitionNotAllowed(
+                f"Cannot reinstate {label} of {case.case_id}: it is {document.status}; only an offered or expired "
+                "offer is reinstated.",
+                state=document.status,
+                action="reinstate",
+            )
+        if offer_expires_on <= document.open_until:
+            in_force = document.open_until.isoformat()
+            raise ValidationFailed({"offer_expires_on": [f"The new OED must be after the one in force, {in_force}."]})
+        document.case = case
+        document.status = DocumentStatus.OFFERED
+        document.reinstated_until = offer_expires_on
+        document.save()
+        if document.kind == DocumentKind.BASIC:
+            case_services.case_set_offer_expiry(actor=actor, case=case, offer_expires_on=offer_expires_on)
+        _record(case=case, document=document, action=DocumentStep.REINSTATE, actor=actor,
+                comment=f"offer reinstated until {offer_expires_on.isoformat()}: {reason}",
+                digest=reinstatement_digest(document))  # fmt: skip
+    return document

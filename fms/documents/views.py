@@ -3,6 +3,9 @@ by the purchaser's officer, or a countersigned copy entered by staff), the diff 
 versions, and the printed LOA in the DD Form 1513 layout. Reads go through the selectors; steps
 call the services and come back as a message, a refused one included."""
 
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from fms.accounts.roles import holds_role_permission
 from fms.cases.models import Case
 from fms.core.errors import DomainError
 from fms.documents import diff, selectors, services
@@ -55,6 +59,48 @@ class OfferForm(forms.Form):
     other = forms.DecimalField(min_value=0, max_digits=15, decimal_places=2, required=False)
 
 
+class ReinstateForm(forms.Form):
+    """A reviewer reopens an offer: the new OED (Washington time) and why."""
+
+    offer_expires_on = forms.DateField(label="New OED", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _can_reinstate(user, document: LoaDocument) -> bool:
+    return document.status in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED) and holds_role_permission(
+        user, "documents.reinstate_loadocument"
+    )
+
+
+class ScheduleForm(OfferForm):
+    """A draft's payment schedule, one row a line, and the amounts it is priced with."""
+
+    rows = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "class": "mono"}),
+        label="Payment schedule",
+        help_text="One row a line: first the initial deposit's amount (due with acceptance), then "
+        "'due date amount' rows, e.g. 2027-03-15 1500000.00. The rows must add up to the total estimated cost.",
+    )
+
+    def clean_rows(self) -> list[dict]:
+        rows = []
+        for number, text in enumerate(self.cleaned_data["rows"].split("\n"), start=1):
+            parts = text.split()
+            if not parts:
+                continue
+            try:
+                due_on = dt.date.fromisoformat(parts[0]) if len(parts) == 2 else None
+                amount = Decimal(parts[-1].replace(",", ""))
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    f"Row {number}: write 'YYYY-MM-DD amount' (the deposit: its amount)."
+                ) from None
+            if len(parts) > 2 or amount != amount.quantize(Decimal("0.01")):
+                raise forms.ValidationError(f"Row {number}: write 'YYYY-MM-DD amount' with at most two decimals.")
+            rows.append({"due_on": due_on, "amount": amount})
+        return rows
+
+
 def _found(request, case_id: str, label: str) -> tuple[Case, LoaDocument]:
     try:
         case = selectors.case_for(request.user, case_id.upper())
@@ -81,6 +127,15 @@ def _can_record_acceptance(user, document: LoaDocument) -> bool:
     )
 
 
+def _schedule_initial(document: LoaDocument) -> dict:
+    rows = [
+        f"{row['due_on']} {row['amount']}" if row["due_on"] else row["amount"]
+        for row in document.entered_payment_schedule or []
+    ]
+    amounts = ("packing_crating_handling", "transportation", "other")
+    return {"rows": "\n".join(rows), **{name: getattr(document, name) for name in amounts}}
+
+
 @login_required
 def document_detail(request, case_id: str, label: str):
     case, document = _found(request, case_id, label)
@@ -101,6 +156,9 @@ def document_detail(request, case_id: str, label: str):
         else:
             messages.success(request, f"{case.case_id} {document.label} accepted for content {document.content_hash}.")
         return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, document.label]))
+    schedule_form = None
+    if document.status == DocumentStatus.DRAFT and request.user.has_perm("documents.offer_loadocument"):
+        schedule_form = ScheduleForm(initial=_schedule_initial(document))
     earlier = [d.label for d in selectors.documents_for(request.user, case) if d.content_hash and d.pk != document.pk]
     context = {
         "case": case,
@@ -111,6 +169,8 @@ def document_detail(request, case_id: str, label: str):
         "form": form if can_accept else None,
         "paper": paper if can_record else None,
         "earlier": earlier,
+        "schedule_form": schedule_form,
+        "reinstate_form": ReinstateForm() if _can_reinstate(request.user, document) else None,
     }
     status = 200
     if posted is not None:  # not taken: a form with errors, or nothing this user may accept now
@@ -150,6 +210,55 @@ def document_offer(request, case_id: str, label: str):
         status = 400
     context = {"case": case, "label": label, "form": form, "error": error}
     return render(request, "documents/document_offer.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_schedule(request, case_id: str, label: str):
+    """Replace a draft's payment schedule (BASIC's draft is made on first use)."""
+    try:
+        case = selectors.case_for(request.user, case_id.upper())
+    except Case.DoesNotExist:
+        raise Http404(f"No case {case_id}.") from None
+    if not request.user.has_perm("documents.offer_loadocument"):
+        raise Http404("No such page.")
+    label = label.upper()
+    form = ScheduleForm(request.POST if request.method == "POST" else None)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        entered = {name: value for name, value in form.cleaned_data.items() if value is not None and name != "rows"}
+        try:
+            services.document_payment_schedule_set(
+                actor=request.user, case=case, label=label, payment_schedule=form.cleaned_data["rows"], **entered
+            )
+        except DomainError as refused:
+            error, status = refused.detail, refused.status
+        else:
+            messages.success(request, f"The payment schedule of {case.case_id} {label} was replaced.")
+            return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, label]))
+    elif request.method == "POST":
+        status = 400
+    context = {"case": case, "label": label, "form": form, "error": error}
+    return render(request, "documents/document_schedule.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def document_reinstate(request, case_id: str, label: str):
+    """A reviewer's reinstatement of an offer, from the document page; comes back there with a message."""
+    case, document = _found(request, case_id, label)
+    form = ReinstateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{name}: {errors[0]}" for name, errors in form.errors.items()))
+    else:
+        try:
+            services.document_reinstate(actor=request.user, case=case, label=document.label, **form.cleaned_data)
+        except DomainError as refused:
+            messages.error(request, refused.detail)
+        else:
+            until = form.cleaned_data["offer_expires_on"]
+            messages.success(request, f"{case.case_id} {document.label} is offered again until {until:%d %b %Y}.")
+    return HttpResponseRedirect(reverse("document-detail", args=[case.case_id, document.label]))
 
 
 @login_required

@@ -8,7 +8,9 @@ The first event of a case chains from GENESIS. Two payload formats, told apart b
 1. EVENT_FIELDS plus the case's id and the line's number (which come from joins): every event
    written before the ledger function existed (and the benchmark's generated events).
 2. format 1's payload plus `via` and `hash_version` itself (= 2): every event the database
-   function `ledger_append` writes (migrations/0003 computes the same bytes in SQL).
+   function `ledger_append` wrote from migrations/0003 (which computes the same bytes in SQL).
+3. format 2's payload plus `document` (the LOA document label of a document step, else null) and
+   `hash_version` = 3: every event `ledger_append` writes from migrations/0005.
 """
 
 from collections.abc import Iterable, Iterator
@@ -36,10 +38,12 @@ EVENT_FIELDS = (
 def event_payload(*, case_id: str, line_number: str | None, hash_version: int = 1, **fields) -> dict:
     """What the hash of an event of this format covers; `fields` holds at least its columns."""
     payload = {"case_id": case_id, "line_number": line_number, **{f: fields[f] for f in EVENT_FIELDS}}
-    if hash_version == 2:
-        payload |= {"hash_version": 2, "via": fields["via"]}
-    elif hash_version != 1:
+    if hash_version not in (1, 2, 3):
         raise ValueError(f"Unknown ledger hash format {hash_version}.")
+    if hash_version >= 2:
+        payload |= {"hash_version": hash_version, "via": fields["via"]}
+    if hash_version == 3:
+        payload["document"] = fields["document"]
     return payload
 
 

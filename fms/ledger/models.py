@@ -21,8 +21,10 @@ from fms.accounts.signin import VIA_PATTERN
 CONTENT_ACTIONS = ("add", "edit")
 DECISION_ACTIONS = ("approve", "reject", "return")
 APPROVAL_ACTION = "approve"  # the decision whose content must stay as approved (verification.py)
-# Hash formats (fms/ledger/chain.py): 1 before the ledger function existed, 2 adds `via`.
-HASH_VERSIONS = (1, 2)
+# Hash formats (fms/ledger/chain.py): 1 before the ledger function existed, 2 adds `via`, 3 `document`.
+HASH_VERSIONS = (1, 2, 3)
+# A document label as the apps above record it (BASIC, A01…, M01…): opaque to the ledger, hashed from format 3.
+DOCUMENT_LABEL = r"^(BASIC|[AM][0-9]{2})$"
 
 
 class ApprovalEvent(models.Model):
@@ -53,6 +55,10 @@ class ApprovalEvent(models.Model):
         help_text="How the actor signed in: session, session+mfa, token:<prefix> or command; empty: not kept yet.",
     )
     hash_version = models.PositiveSmallIntegerField(db_default=1, help_text="Which payload the hash covers (chain.py).")
+    # NULL, not '': the hashed payload and the API carry JSON null for an event of no document.
+    document = models.CharField(  # noqa: DJ001
+        max_length=5, null=True, blank=True, help_text="The LOA document of a document step (hashed from format 3)."
+    )
 
     class Meta:
         db_table = "cases_approvalevent"
@@ -69,6 +75,11 @@ class ApprovalEvent(models.Model):
             # How the actor signed in is one of the known forms (accounts/signin.py); '' on rows
             # written before `via` was kept.
             models.CheckConstraint(condition=Q(via="") | Q(via__regex=VIA_PATTERN), name="approvalevent_via_known"),
+            # Formats 1 and 2 do not hash a document: an event of theirs carrying one would be unverified text.
+            models.CheckConstraint(
+                condition=Q(document__isnull=True) | Q(hash_version=3, document__regex=DOCUMENT_LABEL),
+                name="approvalevent_document_is_hashed_label",
+            ),
             models.CheckConstraint(
                 condition=Q(content_digest__regex=r"^[0-9a-f]{64}$")
                 & Q(prev_hash__regex=r"^[0-9a-f]{64}$")

@@ -18,7 +18,7 @@ class LedgerRefused(NotAllowed):
     title = "Separation of duties"
 
 
-_APPEND = "SELECT * FROM ledger_append(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_APPEND = "SELECT * FROM ledger_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 def event_append(
@@ -32,9 +32,12 @@ def event_append(
     comment: str,
     content_digest: str,
     via: str,
+    document: str | None = None,
 ) -> ApprovalEvent:
-    """Append one event to its case's chain; one statement. Runs inside the caller's transaction."""
-    params = [case_pk, line_item_pk, action, from_status, to_status, actor_pk, comment, content_digest, via]
+    """Append one event to its case's chain; one statement. Runs inside the caller's transaction.
+
+    `document`: the label of the LOA document a document step is about (hashed with the event)."""
+    params = [case_pk, line_item_pk, action, from_status, to_status, actor_pk, comment, content_digest, via, document]
     try:
         (event,) = ApprovalEvent.objects.raw(_APPEND, params)
     except IntegrityError as refused:

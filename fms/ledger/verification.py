@@ -91,13 +91,14 @@ def verify_ledger(case_pks: Iterable[int] | None = None, *, chunk_size: int = 20
         "line_item__review_status",
         "hash_version",
         "via",
+        "document",
         *EVENT_FIELDS,
     )
     rows = ApprovalEvent.objects.order_by("case_id", "seq").values_list(*columns)
     if case_pks is not None:
         rows = rows.filter(case_id__in=case_pks)
     keys = ("id", "case_id", "line_item_id", "line_number", "hash", "case_status", "line_status", "hash_version", "via")
-    keys += EVENT_FIELDS
+    keys += ("document", *EVENT_FIELDS)
     result = Verification()
     last_approval: dict[int, _Approval] = {}
     for case_id, events in group_by_case(dict(zip(keys, row, strict=True)) for row in rows.iterator(chunk_size)):

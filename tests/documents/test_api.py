@@ -1,6 +1,8 @@
 """The document routes: offer, read, accept (online and countersigned), amend, diff; refusals as problems."""
 
+import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -10,6 +12,8 @@ from rest_framework.test import APIClient
 from fms.accounts.roles import CLIENT, CLIENT_OFFICER
 from fms.cases import services as case_services
 from fms.cases.choices import CaseAction, CaseStatus
+from fms.cases.models import Case
+from fms.documents import services
 from fms.documents.models import LoaDocument
 from tests.conftest import bearer
 from tests.execution.steps import deposit
@@ -73,8 +77,8 @@ def test_get_document_costs_a_fixed_number_of_queries(officer, auditor, proposed
     client = bearer("auditor")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(proposed, "BASIC/")).status_code == 200
-    # token (read, last use), permissions (2), client group, case, expiry check, document, lines, notes, schedule
-    assert len(queries) == 11, [q["sql"][:90] for q in queries.captured_queries]
+    # token (read, last use), permissions (2), client group, case, the document with its lines, notes and schedule
+    assert len(queries) == 7, [q["sql"][:90] for q in queries.captured_queries]
 
 
 def test_the_purchasers_officer_accepts_online_with_the_hash_it_read(officer, proposed, signatory_session):
@@ -201,6 +205,44 @@ def test_a_modification_adding_a_line_is_a_409_naming_it(officer, reviewer, prop
     assert "line 003 is new" in response.json()["detail"]
 
 
+def test_staff_replace_a_drafts_payment_schedule(officer, proposed):
+    client = bearer("officer")
+    due = (services.washington_today() + dt.timedelta(days=100)).isoformat()
+    rows = [{"amount": "1000.00"}, {"due_on": due, "amount": "3128.00"}]
+    body = {"transportation": "0.00", "payment_schedule": rows}
+    response = client.put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert response.status_code == 200, response.json()
+    draft = response.json()
+    assert (draft["status"], draft["content_hash"], draft["cost_summary"]["total_estimated_cost"]) == (
+        "draft", "", "4128.00")  # fmt: skip
+    assert draft["payment_schedule"] == [
+        {"position": 1, "due_on": None, "amount": "1000.00", "cumulative": "1000.00"},
+        {"position": 2, "due_on": due, "amount": "3128.00", "cumulative": "4128.00"},
+    ]
+    assert client.get(url(proposed, "BASIC/")).json()["payment_schedule"] == draft["payment_schedule"]
+    frozen = client.post(url(proposed, "BASIC/offer/"), {}, format="json").json()
+    assert [(row["amount"], row["due_on"]) for row in frozen["payment_schedule"]] == [
+        ("1000.00", services.washington_today().isoformat()), ("3128.00", due)]  # fmt: skip
+
+
+def test_a_draft_schedule_off_the_total_is_a_400_naming_the_difference(officer, proposed):
+    body = {"transportation": "0.00", "payment_schedule": [{"amount": "4000.00"}]}
+    response = bearer("officer").put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert (response.status_code, response["Content-Type"]) == (400, PROBLEM)
+    assert response.json()["type"] == "/api/problems/#validation-error"
+    assert "(difference 128.00)" in response.json()["errors"]["payment_schedule"][0]
+    assert not LoaDocument.objects.filter(case=proposed).exists()
+
+
+def test_a_frozen_documents_schedule_is_a_409(officer, proposed):
+    offered(officer, proposed)
+    body = {"payment_schedule": [{"amount": "4228.00"}]}
+    response = bearer("officer").put(url(proposed, "BASIC/payment-schedule/"), body, format="json")
+    assert (response.status_code, response.json()["type"]) == (409, "/api/problems/#transition-not-allowed")
+    assert [row["amount"] for row in bearer("officer").get(url(proposed, "BASIC/")).json()["payment_schedule"]] == [
+        "4228.00"]  # fmt: skip
+
+
 def test_money_as_a_json_number_is_refused(officer, proposed):
     response = bearer("officer").post(url(proposed, "BASIC/offer/"), {"transportation": 100.5}, format="json")
     assert response.status_code == 400
@@ -282,3 +324,35 @@ def test_the_case_names_its_effective_document_and_estimated_total(officer, audi
         "BASIC",
         "4228.00",
     )
+
+
+def test_a_lapsed_offer_is_recorded_expired_on_read_and_a_reviewer_reinstates_it(
+    officer, reviewer, auditor, proposed, signatory_session
+):
+    today = services.washington_today()
+    Case.objects.filter(pk=proposed.pk).update(milap_on=today - dt.timedelta(days=100))  # OED: 15 days ago
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime.now(dt.UTC) - dt.timedelta(days=90)):
+        body = offered(officer, proposed)
+    read = bearer("auditor").get(url(proposed, "BASIC/")).json()
+    assert (read["status"], read["reinstated_until"]) == ("expired", None)
+    new_oed = (today + dt.timedelta(days=20)).isoformat()
+    data = {"offer_expires_on": new_oed, "reason": "The purchaser's parliament approved the funds late"}
+    refused = bearer("officer").post(url(proposed, "BASIC/reinstate/"), data, format="json")
+    assert (refused.status_code, refused.json()["type"]) == (403, "/api/problems/#permission-denied")
+    done = bearer("reviewer").post(url(proposed, "BASIC/reinstate/"), data, format="json")
+    assert done.status_code == 200, done.json()
+    reinstated = done.json()
+    assert (reinstated["status"], reinstated["reinstated_until"]) == ("offered", new_oed)
+    assert (reinstated["offer_expires_on"], reinstated["content_hash"]) == (
+        body["offer_expires_on"],
+        body["content_hash"],
+    )
+    events = bearer("auditor").get(f"/api/v1/cases/{proposed.case_id}/events/").json()["results"]
+    assert [(e["action"], e["document"]) for e in events if e["line_number"] is None][-3:] == [
+        ("offer", "BASIC"), ("expire", "BASIC"), ("reinstate", "BASIC")]  # fmt: skip
+    accepted = signatory_session.post(
+        url(proposed, "BASIC/accept/"),
+        {"content_hash": body["content_hash"], "signatory_name": "Taro Yamada", "signatory_title": "Director"},
+        format="json",
+    )
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")

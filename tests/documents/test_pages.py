@@ -1,5 +1,6 @@
 """The printed LOA (DD Form 1513 layout): header, coded lines, cost summary, schedule, notes, hash."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -144,6 +145,30 @@ def test_the_case_page_offers_through_the_basic_document_page(client, officer, r
     assert (case.status, case.documents.get().status) == (CaseStatus.OFFERED, "offered")
 
 
+def test_staff_replace_a_drafts_payment_schedule_on_its_page(client, officer, reviewer):
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    client.force_login(officer)
+    page = f"/cases/{case.case_id}/documents/BASIC/payment-schedule/"
+    assert f'href="{page}"' in client.get(f"/cases/{case.case_id}/documents/BASIC/offer/").content.decode()
+    # Net 4000.00 + transportation 100.00 + surcharge 128.00 = 4228.00; these rows make 4227.00.
+    refused = client.post(page, {"transportation": "100.00", "rows": "1000.00\n2030-03-15 3227.00"})
+    assert refused.status_code == 400
+    assert "(difference 1.00)" in refused.content.decode()
+    assert case.documents.count() == 0
+    garbled = client.post(page, {"transportation": "100.00", "rows": "1000.00\n15 March 2030"})
+    assert (garbled.status_code, "Row 2: write" in garbled.content.decode()) == (400, True)
+    done = client.post(page, {"transportation": "100.00", "rows": "1000.00\n2030-03-15 3228.00"}, follow=True)
+    text = done.content.decode()
+    assert "The payment schedule of" in text
+    assert "BASIC was replaced" in text
+    assert 'id="edit-schedule"' in text
+    assert "1000.00\n2030-03-15 3228.00" in text
+    assert case.documents.get().entered_payment_schedule == [
+        {"due_on": None, "amount": "1000.00"},
+        {"due_on": "2030-03-15", "amount": "3228.00"},
+    ]
+
+
 def test_only_staff_who_offer_see_the_offer_page(client, reviewer, offered):
     case, _ = offered
     client.force_login(reviewer)
@@ -178,3 +203,19 @@ def test_staff_record_a_countersigned_acceptance_on_the_document_page(client, of
     document.refresh_from_db()
     case.refresh_from_db()
     assert (document.status, document.acceptance_method, case.status) == ("accepted", "countersigned_copy", "accepted")
+
+
+def test_a_reviewer_reinstates_an_offer_on_the_document_page(client, officer, reviewer, offered):
+    case, document = offered
+    page = f"/cases/{case.case_id}/documents/BASIC/"
+    client.force_login(officer)
+    assert 'id="reinstate"' not in client.get(page).content.decode()
+    client.force_login(reviewer)
+    assert 'id="reinstate"' in client.get(page).content.decode()
+    longer = document.offer_expires_on + dt.timedelta(days=20)
+    refused = client.post(f"{page}reinstate/", {"offer_expires_on": longer.isoformat(), "reason": ""}, follow=True)
+    assert "reason: This field is required." in refused.content.decode()
+    done = client.post(f"{page}reinstate/", {"offer_expires_on": longer.isoformat(), "reason": "Holidays"}, follow=True)
+    assert f"{case.case_id} BASIC is offered again until {longer:%d %b %Y}." in done.content.decode()
+    document.refresh_from_db()
+    assert (document.reinstated_until, document.offer_expires_on) == (longer, longer - dt.timedelta(days=20))

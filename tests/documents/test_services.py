@@ -2,6 +2,7 @@
 and modifications change what they may, and every refusal leaves everything as it was."""
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -121,6 +122,108 @@ def test_an_entered_schedule_must_sum_to_the_total(officer, proposed):
         offer_basic(officer, proposed, payment_schedule=schedule)
     assert "payment_schedule" in refused.value.errors
     assert state(proposed) == before
+
+
+# ---- A draft's payment schedule ------------------------------------------------------------------------
+
+# The proposed case's working lines: net 4000.00, surcharge 3.2% 128.00, transportation entered 0.00.
+DRAFT_TOTAL = Decimal("4128.00")
+
+
+def later(days: int) -> dt.date:
+    return services.washington_today() + dt.timedelta(days=days)
+
+
+def test_a_drafts_schedule_is_replaced_and_frozen_with_the_offer(officer, proposed):
+    first = [{"amount": Decimal("4128.00")}]
+    services.document_payment_schedule_set(
+        actor=officer, case=proposed, label="BASIC", payment_schedule=first, transportation=Decimal("0.00")
+    )
+    rows = [{"amount": Decimal("1000.00")}, {"due_on": later(100), "amount": Decimal("3128.00")}]
+    draft = services.document_payment_schedule_set(actor=officer, case=proposed, label="BASIC", payment_schedule=rows)
+    assert (draft.label, draft.status, draft.transportation) == ("BASIC", "draft", Decimal("0.00"))
+    assert draft.entered_payment_schedule == [
+        {"due_on": None, "amount": "1000.00"},
+        {"due_on": later(100).isoformat(), "amount": "3128.00"},
+    ]
+    offered = services.document_offer(actor=officer, case=proposed, label="BASIC")
+    assert offered.total_estimated_cost == DRAFT_TOTAL
+    assert list(offered.payment_schedule.values_list("position", "due_on", "amount", "cumulative")) == [
+        (1, services.washington_today(), Decimal("1000.00"), Decimal("1000.00")),
+        (2, later(100), Decimal("3128.00"), Decimal("4128.00")),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rows", "field", "match"),
+    [
+        ([{"amount": Decimal("1000.00")}, {"due_on": 100, "amount": Decimal("3127.99")}], "payment_schedule",
+         r"sums to 4127\.99, not the total estimated cost 4128\.00 \(difference 0\.01\)"),
+        ([{"amount": Decimal("4128.01")}], "payment_schedule", r"\(difference -0\.01\)"),
+        ([{"due_on": 0, "amount": Decimal("4128.00")}], "payment_schedule", "Leave the first row's due_on out"),
+        ([{"amount": Decimal("1000.00")}, {"amount": Decimal("3128.00")}], "payment_schedule", "row 2: when is it due"),
+        ([{"amount": Decimal("1000.00")}, {"due_on": 0, "amount": Decimal("3128.00")}], "payment_schedule",
+         "row 2 is not due after the row before it"),
+        ([], "payment_schedule", "at least its initial deposit row"),
+    ],
+)  # fmt: skip
+def test_a_draft_schedule_that_does_not_fit_is_refused_and_nothing_is_written(officer, proposed, rows, field, match):
+    rows = [{**row, "due_on": later(row["due_on"])} if "due_on" in row else row for row in rows]
+    before = state(proposed)
+    with pytest.raises(ValidationFailed, match=match) as refused:
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=rows, transportation=Decimal("0.00")
+        )
+    assert list(refused.value.errors) == [field]
+    assert state(proposed) == before  # not even the BASIC draft
+
+
+def test_a_draft_schedule_without_the_transportation_estimate_is_refused(officer, proposed):
+    with pytest.raises(ValidationFailed, match="Enter the transportation estimate") as refused:
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert list(refused.value.errors) == ["transportation"]
+
+
+def test_a_frozen_documents_schedule_cannot_be_replaced(officer, proposed):
+    offer_basic(officer, proposed)
+    before = state(proposed)
+    with pytest.raises(TransitionNotAllowed, match="it is offered, and its schedule was frozen with it"):
+        services.document_payment_schedule_set(
+            actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert state(proposed) == before
+
+
+def test_only_staff_who_offer_edit_a_schedule(reviewer, proposed):
+    with pytest.raises(NotAllowed, match="permission to edit payment schedules"):
+        services.document_payment_schedule_set(
+            actor=reviewer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}]
+        )
+    assert not LoaDocument.objects.filter(case=proposed).exists()
+
+
+def test_an_offer_checks_the_draft_schedule_again_against_that_days_total(officer, proposed):
+    services.document_payment_schedule_set(
+        actor=officer, case=proposed, label="BASIC", payment_schedule=[{"amount": DRAFT_TOTAL}],
+        transportation=Decimal("0.00"),
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed, match=r"difference 100\.00"):
+        services.document_offer(actor=officer, case=proposed, label="BASIC", transportation=Decimal("100.00"))
+    assert LoaDocument.objects.get(case=proposed, label="BASIC").status == "draft"
+
+
+def test_a_modification_issues_the_schedule_entered_on_its_draft(officer, reviewer, signatory):
+    case, basic = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="modification", reason="Two payments, not one")
+    rows = [{"amount": Decimal("128.00")}, {"due_on": later(30), "amount": Decimal("4000.00")}]
+    services.document_payment_schedule_set(
+        actor=officer, case=case, label="M01", payment_schedule=rows, transportation=Decimal("0.00")
+    )
+    issued = services.document_issue(actor=officer, case=case, label="M01")
+    assert list(issued.payment_schedule.values_list("amount", flat=True)) == [Decimal("128.00"), Decimal("4000.00")]
+    assert list(basic.payment_schedule.values_list("amount", flat=True)) == [DRAFT_TOTAL]
 
 
 # ---- The database keeps frozen content frozen -------------------------------------------------------
@@ -284,6 +387,23 @@ def test_an_amendment_reopens_the_lines_for_review_and_is_offered_and_accepted(o
     assert actions[-3:] == ["open", "offer", "accept"]
 
 
+def test_document_steps_name_their_document_in_the_event_and_other_events_none(officer, reviewer, signatory):
+    case, _ = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="modification", reason="Price update")
+    services.document_withdraw(actor=officer, case=case, label="M01", reason="Not needed")
+    steps = ("propose", "offer", "accept", "implement", "open", "withdraw")
+    events = ApprovalEvent.objects.filter(case=case, line_item=None, action__in=steps).order_by("seq")
+    assert [(e.action, e.document, e.hash_version) for e in events] == [
+        ("propose", None, 3),
+        ("offer", "BASIC", 3),
+        ("accept", "BASIC", 3),
+        ("implement", None, 3),
+        ("open", "M01", 3),
+        ("withdraw", "M01", 3),
+    ]
+    assert events.last().comment == "withdrawn: Not needed"  # the label is no longer a prefix of the comment
+
+
 def test_one_open_draft_at_a_time(officer, reviewer, signatory):
     case, _ = implemented_with_basic(officer, reviewer, signatory)
     services.document_open(actor=officer, case=case, kind="modification", reason="Price update")
@@ -401,3 +521,95 @@ def test_the_same_content_has_the_same_hash_in_a_fresh_process(officer, proposed
     )
     result = subprocess.run([sys.executable, "-c", program], input=frozen, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == document.content_hash
+
+
+# ---- Reinstatement of an offer ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def expired(officer, proposed) -> LoaDocument:
+    """BASIC offered eleven days ago, its OED yesterday: recorded expired."""
+    document = _offer_expiring_on(officer, proposed, services.washington_today() - dt.timedelta(days=1))
+    assert [d.label for d in services.document_expire_due(case=proposed)] == ["BASIC"]
+    document.refresh_from_db()
+    return document
+
+
+def test_a_reviewer_reinstates_an_expired_offer_and_the_purchaser_accepts_within_the_new_oed(
+    reviewer, proposed, expired, signatory
+):
+    frozen_oed, frozen_hash = expired.offer_expires_on, expired.content_hash
+    new_oed = later(30)
+    reinstated = services.document_reinstate(
+        actor=reviewer, case=proposed, label="BASIC", offer_expires_on=new_oed, reason="The purchaser's budget passed"
+    )
+    assert (reinstated.status, reinstated.reinstated_until, reinstated.open_until) == ("offered", new_oed, new_oed)
+    # What was offered stays as frozen: the OED in the hashed header and the hash itself.
+    assert (reinstated.offer_expires_on, reinstated.content_hash) == (frozen_oed, frozen_hash)
+    assert content.content_hash(services.document_content(reinstated)) == frozen_hash
+    proposed.refresh_from_db()
+    assert proposed.offer_expires_on == new_oed
+    event = ApprovalEvent.objects.filter(case=proposed).latest("seq")
+    assert (event.action, event.document, event.actor_name) == ("reinstate", "BASIC", "reviewer")
+    assert event.comment == f"offer reinstated until {new_oed.isoformat()}: The purchaser's budget passed"
+    expected = {"content_hash": frozen_hash, "label": "BASIC", "open_until": new_oed.isoformat()}
+    assert event.content_digest == hashlib.sha256(json.dumps(expected, separators=(",", ":")).encode()).hexdigest()
+    accepted = accept(signatory, reinstated)
+    proposed.refresh_from_db()
+    assert (accepted.status, proposed.status) == ("accepted", CaseStatus.ACCEPTED)
+
+
+def test_only_a_reviewer_reinstates_an_offer(officer, superuser, proposed, expired):
+    before = state(proposed)
+    for who in (officer, superuser):  # an administrator decides nothing for a role it does not hold
+        with pytest.raises(NotAllowed, match="Only a reviewer reinstates an offer"):
+            services.document_reinstate(actor=who, case=proposed, label="BASIC", offer_expires_on=later(30), reason="x")
+    assert state(proposed) == before
+
+
+@pytest.mark.parametrize(
+    ("days", "reason", "field"),
+    [(30, "  ", "reason"), (0, "Budget passed", "offer_expires_on"), (-3, "Budget passed", "offer_expires_on")],
+)
+def test_a_reinstatement_needs_a_reason_and_a_later_oed(reviewer, proposed, expired, days, reason, field):
+    before = state(proposed)
+    with pytest.raises(ValidationFailed) as refused:
+        services.document_reinstate(
+            actor=reviewer, case=proposed, label="BASIC", offer_expires_on=later(days), reason=reason
+        )
+    assert list(refused.value.errors) == [field]
+    assert state(proposed) == before
+
+
+def test_an_offered_document_is_extended_but_not_shortened(officer, reviewer, proposed):
+    document = offer_basic(officer, proposed)
+    with pytest.raises(ValidationFailed, match=f"after the one in force, {document.offer_expires_on.isoformat()}"):
+        services.document_reinstate(
+            actor=reviewer, case=proposed, label="BASIC", offer_expires_on=document.offer_expires_on, reason="x"
+        )
+    longer = document.offer_expires_on + dt.timedelta(days=10)
+    extended = services.document_reinstate(
+        actor=reviewer, case=proposed, label="BASIC", offer_expires_on=longer, reason="Holidays"
+    )
+    assert (extended.status, extended.open_until) == ("offered", longer)
+
+
+def test_an_accepted_or_withdrawn_document_is_not_reinstated(officer, reviewer, signatory):
+    case, _ = implemented_with_basic(officer, reviewer, signatory)
+    services.document_open(actor=officer, case=case, kind="amendment", reason="More")
+    services.document_withdraw(actor=officer, case=case, label="A01", reason="Not needed")
+    before = state(case)
+    for label, status in (("BASIC", "accepted"), ("A01", "withdrawn")):
+        with pytest.raises(TransitionNotAllowed, match=f"it is {status}; only an offered or expired offer"):
+            services.document_reinstate(actor=reviewer, case=case, label=label, offer_expires_on=later(30), reason="x")
+    assert state(case) == before
+
+
+def test_the_database_lets_an_expired_document_out_only_by_a_later_oed(proposed, expired):
+    with pytest.raises(DatabaseError, match="it cannot change any more"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered")
+    with pytest.raises(DatabaseError, match="it cannot change any more"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered", reinstated_until=expired.offer_expires_on)
+    with pytest.raises(DatabaseError, match="is frozen"), transaction.atomic():
+        LoaDocument.objects.filter(pk=expired.pk).update(status="offered", reinstated_until=later(5),
+                                                         offer_expires_on=later(5))  # fmt: skip

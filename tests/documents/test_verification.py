@@ -1,15 +1,19 @@
 """verify_ledger holds every frozen document to the hash its offer recorded (DESIGN §9): a document
 changed behind the triggers' back is named, with the offer it no longer matches."""
 
+import datetime as dt
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fms.cases.choices import CaseStatus
 from fms.documents import services
+from fms.documents.verification import frozen_document_breaks
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 from tests.database import as_superuser_without_triggers
@@ -67,4 +71,36 @@ def test_a_document_re_frozen_with_a_new_hash_is_in_no_offer(offered):
     assert reasons() == [
         f"{case.case_id} at position 0: document BASIC's content hash abababababababab… was recorded by no offer "
         "in the case's chain"
+    ]
+
+
+def test_an_offer_event_relabelled_to_another_document_is_named(offered):
+    case, _, offer = offered
+    assert (offer.document, offer.hash_version) == ("BASIC", 3)
+    as_superuser_without_triggers("UPDATE cases_approvalevent SET document = 'A01' WHERE id = %s", [offer.pk])
+    assert reasons() == [
+        f"{case.case_id} at position {offer.seq}: the event's content does not match its hash (altered)"
+    ]
+
+
+def test_the_check_reads_every_frozen_document_in_one_statement(officer, reviewer, offered):
+    second = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    services.document_offer(actor=officer, case=second, label="BASIC", transportation=Decimal("0.00"))
+    with CaptureQueriesContext(connection) as queries:
+        breaks = list(frozen_document_breaks(None))
+    assert breaks == []
+    assert len(queries) == 2, [q["sql"][:90] for q in queries.captured_queries]  # the offers, the documents
+
+
+def test_an_oed_moved_without_a_reinstatement_is_named(reviewer, offered):
+    case, document, offer = offered
+    longer = document.offer_expires_on + dt.timedelta(days=10)
+    services.document_reinstate(actor=reviewer, case=case, label="BASIC", offer_expires_on=longer, reason="Holidays")
+    assert reasons() == []
+    as_superuser_without_triggers(
+        "UPDATE documents_loadocument SET reinstated_until = reinstated_until + 30 WHERE id = %s", [document.pk]
+    )
+    assert reasons() == [
+        f"{case.case_id} at position {offer.seq}: document BASIC's offer is open until "
+        f"{(longer + dt.timedelta(days=30)).isoformat()}, which no reinstatement in the case's chain recorded"
     ]

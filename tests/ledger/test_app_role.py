@@ -42,7 +42,7 @@ def test_granting_twice_and_creating_an_existing_role_change_nothing(db):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT has_function_privilege(%s, 'ledger_append(bigint, bigint, text, text, text, bigint, "
-            "text, text, text)', 'EXECUTE')",
+            "text, text, text, text)', 'EXECUTE')",
             [APP_ROLE],
         )
         assert cursor.fetchone() == (True,)

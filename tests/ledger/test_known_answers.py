@@ -16,7 +16,7 @@ from fms.ledger import canonical, chain
 from tests.ledger import vectors
 
 KNOWN = vectors.load()
-FILE_SHA256 = "af0c63450d19a950b7d645009824a204a6e7955f6d827245ffb3e994464e036a"
+FILE_SHA256 = "72b84468c6bba867b81412750294aa24f812da053a2a782cd6318fc58705ba73"
 
 
 def test_the_vectors_are_the_ones_written_down():
@@ -58,6 +58,20 @@ def test_event_hash(position):
     fields = vectors.typed_dict(event["fields"])
     assert chain.event_hash(**fields) == event["hash"]
     assert chain.event_hash(**fields, id=1, hash="x", case_status="write", line_status=None) == event["hash"]
+
+
+@pytest.mark.parametrize("vector", KNOWN["versioned_events"], ids=lambda v: v["name"])
+def test_versioned_event_hash(vector):
+    """Formats 2 and 3 (ledger_append's): the payload adds via and hash_version, and from 3 the document."""
+    fields = vectors.typed_dict(vector["fields"])
+    assert canonical.canonical_json(chain.event_payload(**fields)) == vector["canonical"].encode()
+    assert chain.event_hash(**fields) == vector["hash"]
+
+
+def test_format_3_hashes_the_document_and_format_2_has_none():
+    v2, v3, _ = (vectors.typed_dict(v["fields"]) for v in KNOWN["versioned_events"])
+    assert "document" not in chain.event_payload(**v2, document="A01")
+    assert chain.event_hash(**{**v3, "document": "A02"}) != chain.event_hash(**v3)
 
 
 def test_the_known_chain_verifies():

@@ -80,7 +80,7 @@ def test_the_function_chains_the_event_itself(submitted, reviewer):
     last = ApprovalEvent.objects.filter(case=submitted.case).order_by("-seq").first()
     event_id, seq, hash_ = append(submitted, reviewer)
     written = ApprovalEvent.objects.get(pk=event_id)
-    assert (seq, written.prev_hash, written.hash, written.hash_version) == (last.seq + 1, last.hash, hash_, 2)
+    assert (seq, written.prev_hash, written.hash, written.hash_version) == (last.seq + 1, last.hash, hash_, 3)
     assert written.actor_name == reviewer.username  # read by the function, not handed to it
     LineItem.objects.filter(pk=submitted.pk).update(review_status=LineStatus.APPROVED)  # as the service would
     assert verify_ledger([submitted.case_id]).ok  # (case_id: the case row's id)
@@ -185,10 +185,10 @@ def test_an_event_hashed_in_sql_verifies_in_python(officer, reviewer, comment):
     services.case_update(actor=officer, case=case, title="Renamed")
     written = ApprovalEvent.objects.select_related("case", "line_item").get(line_item=line, action="submit")
     assert written.comment == comment.strip()
-    fields = {f: getattr(written, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version")}
+    fields = {f: getattr(written, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version", "document")}
     assert chain.event_hash(case_id=case.case_id, line_number=line.line_number, **fields) == written.hash
     first = ApprovalEvent.objects.get(case=case, seq=1)  # a case event: line_number is None
-    fields = {f: getattr(first, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version")}
+    fields = {f: getattr(first, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version", "document")}
     assert chain.event_hash(case_id=case.case_id, line_number=None, **fields) == first.hash
 
 
@@ -203,3 +203,26 @@ def test_an_event_written_before_the_function_still_verifies(officer):
         cursor.execute("UPDATE cases_approvalevent SET hash = %s, hash_version = 1 WHERE id = %s", [v1, event.pk])
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
     assert verify_ledger([case.pk]).ok
+
+
+def test_an_event_written_as_format_2_still_verifies(officer):
+    """Format 2 (via, no document): what ledger_append wrote from migration ledger.0003 until 0005."""
+    case = make_case(officer)
+    event = ApprovalEvent.objects.get(case=case)
+    fields = {f: getattr(event, f) for f in (*chain.EVENT_FIELDS, "via")}
+    v2 = chain.event_hash(case_id=case.case_id, line_number=None, hash_version=2, **fields)
+    assert v2 != event.hash  # format 3 hashes `document` (null here) too
+    with as_database_superuser(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE cases_approvalevent SET hash = %s, hash_version = 2 WHERE id = %s", [v2, event.pk])
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    assert verify_ledger([case.pk]).ok
+
+
+def test_a_format_2_event_cannot_carry_an_unhashed_document(officer):
+    case = make_case(officer)
+    event = ApprovalEvent.objects.get(case=case)
+    refused = pytest.raises(IntegrityError, match="approvalevent_document_is_hashed_label")
+    with refused, transaction.atomic(), as_database_superuser(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")  # past the append-only trigger
+        cursor.execute("UPDATE cases_approvalevent SET hash_version = 2, document = 'A01' WHERE id = %s", [event.pk])

@@ -94,6 +94,7 @@ TAMPERED_COLUMNS = {
     "comment": "'looks fine'",
     "occurred_at": "occurred_at + interval '1 microsecond'",
     "content_digest": "repeat('f', 64)",
+    "document": "'BASIC'",  # format 3 hashes it: null → a label is named too
     # line_number comes from the line the event points at: point it at the other line of the case.
     "line_item_id": (
         "(SELECT id FROM cases_lineitem WHERE case_id = cases_approvalevent.case_id AND line_number = '002')"
@@ -182,7 +183,7 @@ def test_two_swapped_events_are_named(case):
 def test_a_rehashed_forgery_breaks_the_next_link(case):
     # A forger who recomputes the altered event's own hash still breaks the link after it.
     target = event(case, 4)
-    fields = {f: getattr(target, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version")}
+    fields = {f: getattr(target, f) for f in (*chain.EVENT_FIELDS, "via", "hash_version", "document")}
     fields["comment"] = "forged"
     forged_hash = chain.event_hash(case_id=case.case_id, line_number=target.line_item.line_number, **fields)
     as_superuser_without_triggers(

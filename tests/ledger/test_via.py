@@ -35,7 +35,7 @@ def test_a_decision_made_with_a_token_records_the_tokens_prefix(submitted, revie
     assert answer.status_code == 200, answer.content
     prefix = ApiToken.objects.get(user=reviewer).prefix
     approval = ApprovalEvent.objects.get(line_item=submitted, action="approve")
-    assert (approval.via, approval.hash_version) == (f"token:{prefix}", 2)
+    assert (approval.via, approval.hash_version) == (f"token:{prefix}", 3)
     events = api.get(f"/api/v1/cases/{submitted.case.case_id}/events/").json()["results"]
     assert {event["via"] for event in events if event["action"] == "approve"} == {f"token:{prefix}"}
     assert verify_ledger([submitted.case_id]).ok

@@ -144,10 +144,12 @@ def effective_document() -> Subquery:
     return _latest_document(IN_FORCE, "label")
 
 
-def estimated_total() -> Cast:
-    return text(
-        Coalesce(_latest_document(IN_FORCE, "total_estimated_cost"), _latest_document(FROZEN, "total_estimated_cost"))
-    )
+def estimated_total(*, working_copy: bool = True) -> Cast:
+    """The document in force's total, else the offered one's, else (staff only) the working copy's priced today."""
+    totals = [_latest_document(IN_FORCE, "total_estimated_cost"), _latest_document(FROZEN, "total_estimated_cost")]
+    if working_copy:
+        totals.append(import_string(settings.CASE_WORKING_COPY_TOTAL)())
+    return text(Coalesce(*totals))
 
 
 def case_document(*, with_lines: bool) -> JSONBuild:
@@ -206,6 +208,7 @@ def purchaser_case_document(*, with_lines: bool) -> JSONBuild:
     staff_view = case_document(with_lines=False)
     expressions = dict(zip(staff_view.keys, staff_view.get_source_expressions(), strict=True))
     fields = {name: expressions[name] for name in PURCHASER_CASE_FIELDS}
+    fields["estimated_total"] = estimated_total(working_copy=False)  # a purchaser never sees the working copy
     if with_lines:
         fields["lines"] = import_string(settings.PURCHASER_CASE_LINES)()
     return JSONBuild(**fields)
@@ -229,6 +232,7 @@ def event_document() -> JSONBuild:
         hash=F("hash"),
         hash_version=F("hash_version"),
         via=F("via"),
+        document=F("document"),
         log_index=F("log_entry__log_index"),
     )
 
@@ -236,7 +240,7 @@ def event_document() -> JSONBuild:
 # A purchaser reads a milestone as the implementing agency's: no staff name, no comment, no position
 # in the case's chain or the global log (the view adds the purchaser's own opaque `id`). Its `hash`
 # stays: it counts nothing, and names the event to anyone who verifies the ledger.
-PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash")
+PURCHASER_EVENT_FIELDS = ("case", "action", "from_status", "to_status", "occurred_at", "hash", "document")
 
 
 def purchaser_event_document() -> JSONBuild:

@@ -281,7 +281,8 @@ class CaseSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             'US dollars as a string, e.g. "133300000.00": the total estimated cost (lines, accessorials, '
-            "surcharges) of the document in force, else of the offered one; null until a document is frozen."
+            "surcharges) of the document in force, else of the offered one; before one is frozen, staff read the "
+            "working lines priced today (null while they cannot be priced: no transportation estimate entered)."
         ),
     )
     created_by = staff_only(serializers.CharField())
@@ -323,13 +324,19 @@ class EventSerializer(serializers.Serializer):
     prev_hash = staff_only(serializers.CharField())
     hash = serializers.CharField()
     hash_version = staff_only(
-        serializers.IntegerField(help_text="1: the hash covers no `via`; 2: it covers `via` too.")
+        serializers.IntegerField(
+            help_text="1: the hash covers no `via`; 2: it covers `via` too; 3: `via` and `document`."
+        )
     )
     via = staff_only(
         serializers.CharField(
             allow_blank=True,
             help_text="How the actor signed in: session, session+mfa, token:<prefix>, command; empty: not kept.",
         )
+    )
+    document = serializers.CharField(
+        allow_null=True,
+        help_text="The LOA document a document step is about (BASIC, A01 …, M01 …); null for every other event.",
     )
     log_index = staff_only(
         serializers.IntegerField(

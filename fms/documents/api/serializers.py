@@ -31,6 +31,19 @@ class DocumentOfferSerializer(DocumentIssueSerializer):
     )
 
 
+class DraftPaymentRowSerializer(StrictSerializer):
+    due_on = serializers.DateField(
+        required=False, allow_null=True, help_text="Left out for the first row (the deposit, due with acceptance)."
+    )
+    amount = MoneyField()
+
+
+class DraftScheduleSerializer(DocumentIssueSerializer):
+    payment_schedule = DraftPaymentRowSerializer(
+        many=True, allow_empty=False, help_text="Every row, the initial deposit first; they sum to the total."
+    )
+
+
 class DocumentAcceptSerializer(StrictSerializer):
     content_hash = serializers.RegexField(r"^[0-9a-f]{64}$", help_text="The content_hash of the document accepted.")
     signatory_name = serializers.CharField(max_length=150)
@@ -42,6 +55,11 @@ class DocumentAcceptSerializer(StrictSerializer):
 
 
 class DocumentWithdrawSerializer(StrictSerializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class DocumentReinstateSerializer(StrictSerializer):
+    offer_expires_on = serializers.DateField(help_text="The new OED: after today and after the one in force.")
     reason = serializers.CharField(max_length=4000)
 
 
@@ -88,7 +106,7 @@ class CostSummarySerializer(serializers.Serializer):
 
 class PaymentRowSerializer(serializers.Serializer):
     position = serializers.IntegerField()
-    due_on = serializers.DateField()
+    due_on = serializers.DateField(allow_null=True, help_text="null: a draft's deposit, dated when offered.")
     amount = money()
     cumulative = money()
 
@@ -110,7 +128,10 @@ class DocumentSerializer(serializers.Serializer):
     supersedes = serializers.CharField(allow_null=True)
     terms_of_sale = serializers.CharField()
     offered_on = serializers.DateField(allow_null=True)
-    offer_expires_on = serializers.DateField(allow_null=True)
+    offer_expires_on = serializers.DateField(allow_null=True, help_text="The OED offered (part of the hashed content).")
+    reinstated_until = serializers.DateField(
+        allow_null=True, help_text="The OED in force after a reviewer's reinstatement; null: offer_expires_on."
+    )
     issued_on = serializers.DateField(allow_null=True)
     content_hash = serializers.CharField(allow_blank=True, help_text="Empty while draft.")
     acceptance = AcceptanceSerializer(allow_null=True)
@@ -124,8 +145,10 @@ class DocumentDetailSerializer(DocumentSerializer):
     description = serializers.CharField(allow_blank=True)
     lines = DocumentLineSerializer(many=True, help_text="Frozen lines; a draft shows none (its lines are the case's).")
     loa_notes = LoaNoteSerializer(many=True)
-    cost_summary = CostSummarySerializer(allow_null=True)
-    payment_schedule = PaymentRowSerializer(many=True)
+    cost_summary = CostSummarySerializer(
+        allow_null=True, help_text="A draft's: its working lines priced today (null while they cannot be)."
+    )
+    payment_schedule = PaymentRowSerializer(many=True, help_text="A draft's: the rows entered (none: generated).")
 
     class Meta:
         ref_name = "LoaDocumentDetail"

@@ -31,6 +31,7 @@ def summary(document: LoaDocument) -> dict:
         "terms_of_sale": document.terms_of_sale,
         "offered_on": document.offered_on,
         "offer_expires_on": document.offer_expires_on,
+        "reinstated_until": document.reinstated_until,
         "issued_on": document.issued_on,
         "content_hash": document.content_hash,
         "acceptance": {
@@ -49,8 +50,9 @@ def detail(document: LoaDocument) -> dict:
     """Summary plus the frozen content, exactly as hashed (money as strings)."""
     body = summary(document)
     if not document.content_hash:
-        return {**body, "title": "", "description": "", "lines": [], "loa_notes": [], "cost_summary": None,
-                "payment_schedule": []}  # fmt: skip
+        figures, schedule = services.document_draft_figures(document)
+        return {**body, "title": "", "description": "", "lines": [], "loa_notes": [], "cost_summary": figures,
+                "payment_schedule": schedule}  # fmt: skip
     frozen = services.document_content(document)
     return {
         **body,
@@ -72,16 +74,16 @@ class DocumentViewSet(ScopedViewSet):
         except Case.DoesNotExist:
             raise NotFound(f"No case {case_id}.") from None
 
-    def document(self, case: Case, label: str) -> LoaDocument:
+    def document(self, case: Case, label: str, *, content: bool = False) -> LoaDocument:
         try:
-            document = selectors.document_for(self.request.user, case, label.upper())
+            document = selectors.document_for(self.request.user, case, label.upper(), content=content)
         except LoaDocument.DoesNotExist:
             raise NotFound(f"{case.case_id} has no document {label}.") from None
         document.case = case
         return document
 
     def respond(self, case: Case, label: str, status: int = 200, **headers) -> HttpResponse:
-        return _json(dumps(detail(self.document(case, label))), status, **headers)
+        return _json(dumps(detail(self.document(case, label, content=True))), status, **headers)
 
     @extend_schema(parameters=[CASE_ID], responses={200: s.DocumentListSerializer}, summary="List a case's documents")
     def list(self, request, case_id: str):
@@ -108,8 +110,11 @@ class DocumentViewSet(ScopedViewSet):
     @extend_schema(parameters=[CASE_ID, LABEL], responses={200: s.DocumentDetailSerializer}, summary="One document")
     def retrieve(self, request, case_id: str, label: str):
         case = self.case(case_id)
-        services.document_expire_due(case=case)
-        return self.respond(case, label)
+        document = self.document(case, label, content=True)
+        if services.offer_lapsed(document):  # recorded expired on read, then read again
+            services.document_expire_due(case=case)
+            document = self.document(case, label, content=True)
+        return _json(dumps(detail(document)))
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
@@ -136,6 +141,18 @@ class DocumentViewSet(ScopedViewSet):
         return self.respond(case, label)
 
     @extend_schema(
+        parameters=[CASE_ID, LABEL],
+        request=s.DraftScheduleSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Replace a draft's payment schedule",
+    )
+    def payment_schedule(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DraftScheduleSerializer, request.data)
+        services.document_payment_schedule_set(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
         request=s.DocumentAcceptSerializer,
         responses={200: s.DocumentDetailSerializer},
@@ -158,6 +175,18 @@ class DocumentViewSet(ScopedViewSet):
         case = self.case(case_id)
         data = _valid(s.DocumentWithdrawSerializer, request.data)
         services.document_withdraw(actor=request.user, case=case, label=label.upper(), **data)
+        return self.respond(case, label)
+
+    @extend_schema(
+        parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
+        request=s.DocumentReinstateSerializer,
+        responses={200: s.DocumentDetailSerializer},
+        summary="Reinstate an expired or offered offer with a new OED (a reviewer)",
+    )
+    def reinstate(self, request, case_id: str, label: str):
+        case = self.case(case_id)
+        data = _valid(s.DocumentReinstateSerializer, request.data)
+        services.document_reinstate(actor=request.user, case=case, label=label.upper(), **data)
         return self.respond(case, label)
 
     @extend_schema(

@@ -13,5 +13,5 @@ def documents_panel(context, case):
     documents = list(selectors.documents_for(context["request"].user, case))
     today = washington_today()
     for document in documents:
-        document.days_left = (document.offer_expires_on - today).days if document.status == "offered" else None
+        document.days_left = (document.open_until - today).days if document.status == "offered" else None
     return {"case": case, "documents": documents}

@@ -12,9 +12,9 @@ APPEND_ONLY_TABLES = [
     model._meta.db_table
     for model in (CaseHistory, LineItemHistory, NotificationHistory, LogEntry, LogNode, SignedTreeHead)
 ]
-# The ledger is written only through its function (fms/ledger/migrations/0003_one_way_in.py).
+# The ledger is written only through its function (fms/ledger/migrations/0003_one_way_in.py, 0005).
 LEDGER_TABLE = ApprovalEvent._meta.db_table
-LEDGER_FUNCTION = "ledger_append(bigint, bigint, text, text, text, bigint, text, text, text)"
+LEDGER_FUNCTION = "ledger_append(bigint, bigint, text, text, text, bigint, text, text, text, text)"
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Created when missing, tolerating a concurrent creator: roles are shared by every database of the cluster.
