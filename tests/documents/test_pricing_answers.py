@@ -190,3 +190,29 @@ def test_lines_delivered_in_the_same_months_add_up_in_those_months():
 )
 def test_an_entered_schedule_that_does_not_add_up_is_refused_naming_the_schedule(rows, message):
     assert refusal(pricing.check_schedule, rows, D("2.00")) == (message, "payment_schedule")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[], [stock("0.00", delivery_from_months=3, delivery_to_months=9)]],
+    ids=["no-lines", "lines-worth-nothing"],
+)
+def test_with_nothing_to_spread_the_whole_total_is_the_deposit(lines):
+    assert pricing.payment_schedule(lines, total=D("12.00"), starts_on=ON) == [
+        pricing.PaymentRow(ON, D("12.00"), D("12.00"))
+    ]
+
+
+def test_an_entered_schedule_may_hold_rows_of_nothing_and_of_less_than_a_dollar():
+    rows = [
+        pricing.PaymentRow(ON, D("0.00"), D("0.00")),
+        pricing.PaymentRow(dt.date(2027, 3, 15), D("0.50"), D("0.50")),
+        pricing.PaymentRow(dt.date(2027, 6, 15), D("1.50"), D("2.00")),
+    ]
+    assert pricing.check_schedule(rows, D("2.00")) is None
+
+
+@pytest.mark.parametrize(("share", "cas"), [("0", "0.00"), ("1", "10.00")])
+def test_a_procurement_share_of_exactly_0_or_1_is_accepted(share, cas):
+    line = PricedLine("001", D("1000.00"), source_code="X", delivery_term_code="4", procurement_share=D(share))
+    assert pricing.cost_summary([line], priced_on=ON).contract_administration == D(cas)
