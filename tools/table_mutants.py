@@ -6,16 +6,19 @@ slip in that data; tools/mutation.py applies it to a copy of the code and runs t
 there, and every one of them must make a test fail.
 """
 
+import os
 import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW, RULES, DIGESTS = "fms/cases/workflow.py", "fms/cases/rules.py", "fms/cases/digests.py"
 CANONICAL, CHAIN = "fms/ledger/canonical.py", "fms/ledger/chain.py"
+NOTIFICATION_RULES = "fms/notifications/rules.py"
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,14 @@ class Mutant:
 
 
 def _dropped(path: str, tuple_name: str, fields: tuple[str, ...]) -> list[Mutant]:
-    return [Mutant(path, f'    "{name}",\n', "", f"{name} dropped from {tuple_name}") for name in fields]
+    """One mutant per field, each dropping that field's line from `tuple_name` (not from a tuple before it)."""
+    source = (ROOT / path).read_text()
+    before = source[: source.index(f"\n{tuple_name} = (")]
+    mutants = []
+    for name in fields:
+        line = f'    "{name}",\n'
+        mutants.append(Mutant(path, line, "", f"{name} dropped from {tuple_name}", occurrence=before.count(line) + 1))
+    return mutants
 
 
 EVENT_FIELDS = ("seq", "action", "from_status", "to_status", "actor_id", "actor_name", "comment", "occurred_at",
@@ -115,17 +125,34 @@ MUTANTS: list[Mutant] = [
         "(L.SUBMITTED, L.APPROVED), L.REJECTED",
         "an approved line can be rejected",
     ),
-    # The 36(b) rules and identifier formats.
-    Mutant(RULES, 'mde=Decimal("25000000.00")', 'mde=Decimal("25000000.01")', "NATO+5 MDE threshold a cent higher"),
-    Mutant(RULES, 'total=Decimal("50000000.00")', 'total=Decimal("49999999.99")', "Other total a cent lower"),
+    # The 36(b) rules (fms.notifications.rules, which fms.cases.rules asks) and identifier formats.
     Mutant(
-        RULES,
-        'design_construction=Decimal("200000000.00")',
-        'design_construction=Decimal("300000000.00")',
-        "NATO organisation design and construction threshold",
-        occurrence=2,
+        NOTIFICATION_RULES,
+        'NATO_PLUS_5: Thresholds(Decimal("25000000.00")',
+        'NATO_PLUS_5: Thresholds(Decimal("25000000.01")',
+        "NATO+5 MDE threshold a cent higher",
     ),
-    Mutant(RULES, "formal_review_days=15,", "formal_review_days=30,", "NATO organisation review period", occurrence=2),
+    Mutant(
+        NOTIFICATION_RULES,
+        'OTHER: Thresholds(Decimal("14000000.00"), Decimal("50000000.00")',
+        'OTHER: Thresholds(Decimal("14000000.00"), Decimal("49999999.99")',
+        "Other total a cent lower",
+    ),
+    Mutant(
+        NOTIFICATION_RULES,
+        'NATO_ORG: Thresholds(Decimal("14000000.00"), Decimal("50000000.00"), Decimal("200000000.00")',
+        'NATO_ORG: Thresholds(Decimal("14000000.00"), Decimal("50000000.00"), Decimal("300000000.00")',
+        "NATO organisation design and construction threshold",
+    ),
+    Mutant(
+        NOTIFICATION_RULES,
+        'Decimal("200000000.00"), 15)',
+        'Decimal("200000000.00"), 30)',
+        "NATO organisation review period",
+    ),
+    Mutant(
+        NOTIFICATION_RULES, "INFORMAL_REVIEW_DAYS = 20", "INFORMAL_REVIEW_DAYS = 21", "informal review a day longer"
+    ),
     Mutant(RULES, "OFFER_VALIDITY_DAYS = 85", "OFFER_VALIDITY_DAYS = 84", "offers valid one day less"),
     Mutant(
         RULES, "[A-Z0-9]{3}[A-HJ-NP-Z0-9]{13}$", "[A-Z0-9]{3}[A-HJ-NP-Z0-9]{12,13}$", "a 15-character MASL accepted"
@@ -139,7 +166,12 @@ MUTANTS: list[Mutant] = [
         "a digit accepted as implementing agency",
     ),
     Mutant(RULES, "|[1-9][0-9]{2})$", "|[0-9][0-9]{2})$", "line number 000 accepted"),
-    Mutant(RULES, '[0-9]{2}-[0-9]{1,3}$"', '[0-9]{2}-[0-9]{1,4}$"', "a 4-digit transmittal sequence accepted"),
+    Mutant(
+        NOTIFICATION_RULES,
+        '[0-9]{2}-[0-9]{1,3}$"',
+        '[0-9]{2}-[0-9]{1,4}$"',
+        "a 4-digit transmittal sequence accepted",
+    ),
     Mutant(
         RULES,
         'MONEY_MAX = Decimal("9999999999999.99")',
@@ -174,33 +206,42 @@ def _copy_project(into: Path) -> None:
         shutil.copy2(ROOT / name, into / name)
 
 
-def _fast_tests(env: dict, cwd: Path, tests: list[str]) -> subprocess.CompletedProcess:
-    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+def _fast_tests(env: dict, cwd: Path, pytest_args: list[str]) -> subprocess.CompletedProcess:
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", "-x", *pytest_args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)  # noqa: S603 (our venv's pytest)
 
 
-def run(env: dict, tests: list[str]) -> list[tuple[Mutant, str]]:
-    """Every mutant that survived, with what happened. A control run of the unmutated copy comes first."""
-    started = time.monotonic()
+def _run_on_a_copy(env: dict, pytest_args: list[str], mutants: list[Mutant]) -> list[tuple[Mutant, str]]:
+    """Apply each mutant in turn to one scratch copy of the code; a control run of the unmutated copy first."""
     survivors = []
     with tempfile.TemporaryDirectory(prefix="fms-table-mutants-") as tmp:
         copy = Path(tmp)
         _copy_project(copy)
-        control = _fast_tests(env, copy, tests)
+        control = _fast_tests(env, copy, pytest_args)
         if control.returncode != 0:
             raise RuntimeError(f"the fast tests fail on the unmutated copy:\n{control.stdout[-3000:]}")
-        for mutant in MUTANTS:
+        for mutant in mutants:
             target = copy / mutant.path
             original = target.read_text()
             target.write_text(_apply(original, mutant))
             try:
-                result = _fast_tests(env, copy, tests)
+                result = _fast_tests(env, copy, pytest_args)
             finally:
                 target.write_text(original)
             if result.returncode == 0:
                 survivors.append((mutant, result.stdout.strip().splitlines()[-1]))
             elif result.returncode != 1:  # 1: tests failed; anything else is a broken run, not a kill
                 survivors.append((mutant, f"pytest exit {result.returncode}: {result.stdout[-500:]}"))
+    return survivors
+
+
+def run(env: dict, pytest_args: list[str]) -> list[tuple[Mutant, str]]:
+    """Every mutant that survived, with what happened: one copy of the code and one pytest at a time per core."""
+    started = time.monotonic()
+    workers = max(1, min(os.cpu_count() or 1, len(MUTANTS)))
+    with ThreadPoolExecutor(workers) as pool:
+        shares = [pool.submit(_run_on_a_copy, env, pytest_args, MUTANTS[n::workers]) for n in range(workers)]
+        survivors = [survivor for share in shares for survivor in share.result()]
     print(f"table mutants: {len(MUTANTS) - len(survivors)} of {len(MUTANTS)} killed "
           f"({time.monotonic() - started:.0f} s)")  # fmt: skip
     return survivors

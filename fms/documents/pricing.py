@@ -163,7 +163,8 @@ def cost_summary(
                 "under which the United States transports the materiel.",
                 field="transportation",
             )
-        transportation = ZERO
+        # `None` would be equivalent: _money reads a missing amount as zero.
+        transportation = ZERO  # pragma: no mutate
     transportation = _money(transportation, "Transportation", "transportation")
     surcharge = round_cents(net * rate_on(ADMINISTRATIVE_SURCHARGE_RATES, priced_on, name="administrative surcharge"))
     cas_rate = Fraction(rate_on(CAS_RATES, priced_on, name="CAS"))
@@ -234,7 +235,8 @@ def payment_schedule(lines: Sequence[PricedLine], *, total: Decimal, starts_on: 
     """
     total = _money(total, "The total", "total_estimated_cost")
     weights = _monthly_weights(lines)
-    all_weight = sum(weights.values(), Fraction(0))
+    # sum's own start, 0, is equivalent: it equals Fraction(0), and adding Fractions to it gives a Fraction.
+    all_weight = sum(weights.values(), Fraction(0))  # pragma: no mutate
     if all_weight == 0:
         return [PaymentRow(starts_on, total, total)]
     by_row: dict[int, Fraction] = {}

@@ -39,6 +39,8 @@ CASE_STEPS = {
     ("implemented", "cancel"): ("cancelled", OFFICER),
     ("supply_complete", "cancel"): ("cancelled", OFFICER),
 }
+# Cancelling from these states also bills the termination costs (SAMM C6.8, fms.execution).
+CANCELLED_WITH_TERMINATION_COSTS_FROM = ("implemented", "supply_complete")
 CASE_STATUSES = (
     "development",
     "write",

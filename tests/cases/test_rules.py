@@ -120,6 +120,12 @@ def test_offer_validity_is_85_days():
             "The 13-character MASL number never contains the letters O or I (write 0 and 1).",
         ),
         ("IOC1234567890123", "IOC1234567890123", None),
+        # The number starts at the fourth character: an O there is the number's, not the code's.
+        (
+            "ABCO234567890123",
+            "ABCO234567890123",
+            "The 13-character MASL number never contains the letters O or I (write 0 and 1).",
+        ),
         (
             "ABC123",
             "ABC123",
@@ -135,3 +141,24 @@ def test_offer_validity_is_85_days():
 def test_masl_as_typed_and_why_it_is_refused(typed, stored, problem):
     assert rules.normalise_masl(typed) == stored
     assert rules.masl_problem(stored) == problem
+
+
+@pytest.mark.parametrize(
+    ("values", "problems"),
+    [
+        ({"title": "T" * 200, "description": "D" * 10_000, "notes": "N" * 20_000, "comment": "C" * 10_000}, {}),
+        ({"title": "T" * 201}, {"title": ["At most 200 characters (201 given)."]}),
+        (
+            {"description": "D" * 10_001, "notes": "N" * 20_001, "comment": "C" * 12_345},
+            {
+                "description": ["At most 10,000 characters (10,001 given)."],
+                "notes": ["At most 20,000 characters (20,001 given)."],
+                "comment": ["At most 10,000 characters (12,345 given)."],
+            },
+        ),
+        # Fields without a limit, and values that are not text, are not this rule's business.
+        ({"masl": "M" * 30_000, "title": None, "notes": 10**30}, {}),
+    ],
+)
+def test_text_over_its_limit_is_named_with_the_limit_and_the_length(values, problems):
+    assert rules.text_over_limit(values) == problems

@@ -8,10 +8,10 @@ from fms.accounts.models import User
 from fms.accounts.roles import FINANCE_OFFICER
 from fms.cases.choices import CaseAction
 from fms.cases.models import Case
-from fms.cases.workflow import CANCELLABLE_WITH_TERMINATION
 from fms.execution import facts, services
 from fms.execution.choices import TransactionKind
 from fms.execution.models import FinancialTransaction
+from tests.cases import expected
 
 
 def finance_user() -> User:
@@ -54,7 +54,7 @@ def prepare_step(case: Case, action: str, *, officer: User) -> None:
             posted_on=dt.date(2026, 9, 1),
             source_ref=f"final-bill-{case.case_id}",
         )
-    elif action == CaseAction.CANCEL and case.status in CANCELLABLE_WITH_TERMINATION:
+    elif action == CaseAction.CANCEL and case.status in expected.CANCELLED_WITH_TERMINATION_COSTS_FROM:
         FinancialTransaction.objects.create(
             case=case,
             kind=TransactionKind.BILLING,

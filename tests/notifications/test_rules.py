@@ -17,6 +17,7 @@ M = Decimal("1000000")
         (K.CERTIFICATION, "18-40", True),
         (K.CERTIFICATION, "19-5", True),
         (K.CERTIFICATION, "23-104", True),
+        (K.CERTIFICATION, "23-1040", False),
         (K.CERTIFICATION, "0P-22", False),
         (K.CERTIFICATION, "22-0B", False),
         (K.CERTIFICATION, "2019-54", False),
