@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from fms.accounts.models import User
-from fms.accounts.roles import CLIENT_ROLES
+from fms.accounts.selectors import holds_client_role
 from fms.cases import rules, words
 from fms.cases.choices import CaseAction, DocumentStep, LineStatus
 from fms.cases.models import Case as FmsCase
@@ -51,7 +51,7 @@ def visible_purchaser(user: User):
         return user.purchaser_id
     if user.is_superuser:
         return None
-    if _is_client(user):
+    if holds_client_role(user):
         return NOTHING
     return None
 
@@ -83,12 +83,6 @@ def offered_q(case_path: str = "pk") -> Exists:
     return Exists(
         ApprovalEvent.objects.filter(case=OuterRef(case_path), line_item__isnull=True, action=CaseAction.OFFER)
     )
-
-
-def _is_client(user: User) -> bool:
-    if not hasattr(user, "_fms_is_client"):
-        user._fms_is_client = user.groups.filter(name__in=CLIENT_ROLES).exists()
-    return user._fms_is_client
 
 
 @cache
