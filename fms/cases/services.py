@@ -16,6 +16,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -102,10 +103,28 @@ def _locked_case(case: Case) -> Case:
 
 
 def _locked_line(line: LineItem) -> tuple[Case, LineItem]:
-    case = _locked_case(line.case)
-    locked = LineItem.objects.select_for_update().get(pk=line.pk, removed_at__isnull=True)
-    locked.case = case
-    return case, locked
+    """The case and the line, locked in that order, in one statement, with who changed the line's content
+    since its last decision (`content_authors`, read from the ledger).
+
+    The case is locked first by the sub-select (the order every writer keeps); locking it again at the
+    top level makes PostgreSQL re-read it if a writer we waited for changed it meanwhile.
+    """
+    case_lock = Case.objects.select_for_update().filter(pk=line.case_id).order_by().values("pk")
+    locked = (
+        LineItem.objects.select_for_update(of=("self", "case"))
+        .select_related("case__purchaser")
+        .annotate(content_authors=ledger_selectors.content_authors_of_line())
+        .get(pk=line.pk, removed_at__isnull=True, case__in=case_lock)
+    )
+    return locked.case, locked
+
+
+def _update(instance, *fields: str) -> ledger_services.Along:
+    """The UPDATE of these fields of one row, compiled by the ORM, to send along with a ledger event."""
+    query = UpdateQuery(type(instance))
+    query.add_update_values({field: getattr(instance, field) for field in fields})
+    query.add_filter("pk", instance.pk)
+    return query.get_compiler(connection.alias).as_sql()
 
 
 def _line_values(line: LineItem) -> dict:
@@ -136,6 +155,7 @@ def _append_event(
     actor: User,
     comment: str,
     content_digest: str,
+    along: list[ledger_services.Along] = (),
 ) -> ApprovalEvent:
     """Append one event to the case's chain, through the ledger's one way in (the caller holds the case lock)."""
     return ledger_services.event_append(
@@ -148,6 +168,7 @@ def _append_event(
         comment=comment,
         content_digest=content_digest,
         via=current_via(),
+        along=along,
     )
 
 
@@ -425,12 +446,17 @@ def _line_facts(case: Case, line: LineItem | None, label: str) -> workflow.LineF
         case_status=case.status,
         # Only a submitted line can be decided on; only then does it matter who changed it.
         content_authors=(
-            ledger_selectors.content_authors_since_last_decision(line.pk)
-            if line is not None and line.review_status == LineStatus.SUBMITTED
-            else frozenset()
+            _content_authors(line) if line is not None and line.review_status == LineStatus.SUBMITTED else frozenset()
         ),
         open_document=case.open_document,
     )
+
+
+def _content_authors(line: LineItem) -> frozenset[int]:
+    locked_with = getattr(line, "content_authors", None)  # read with the lock (_locked_line)
+    if locked_with is not None:
+        return frozenset(locked_with)
+    return ledger_selectors.content_authors_since_last_decision(line.pk)
 
 
 def _check_amounts(case: Case, line: LineItem, replaced_total: Decimal = Decimal("0.00")) -> None:
@@ -563,7 +589,10 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
         from_status = line.review_status
         line.review_status = transition.target
         line.version += 1
-        line.save(update_fields=["review_status", "version", "updated_at"])
+        line.updated_at = case.updated_at = timezone.now()
+        case.version += 1
+        reopen = workflow.case_step_after_line_decision(case.status, action)
+        # The line's and the case's new versions go in the event's own statement (one round trip).
         _append_event(
             case=case,
             line=line,
@@ -573,20 +602,20 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
             actor=actor,
             comment=comment,
             content_digest=digests.line_digest(_line_values(line)),
+            along=[
+                _update(line, "review_status", "version", "updated_at"),
+                *([] if reopen else [_update(case, "version", "updated_at")]),
+            ],
         )
-        _reopen_case_after(case, line, action, actor=actor, comment=comment)
-        _bump(case)
+        if reopen:
+            _reopen_case(case, line, reopen, actor=actor, comment=comment)
     return line
 
 
-def _reopen_case_after(case: Case, line: LineItem, action: str, *, actor: User, comment: str) -> None:
+def _reopen_case(case: Case, line: LineItem, step: workflow.CaseTransition, *, actor: User, comment: str) -> None:
     """A line returned or rejected in review sends its case back to write, as its own case event."""
-    step = workflow.case_step_after_line_decision(case.status, action)
-    if step is None:
-        return
     from_status = case.status
     case.status = step.target
-    case.save(update_fields=["status"])
     _append_event(
         case=case,
         line=None,
@@ -596,6 +625,7 @@ def _reopen_case_after(case: Case, line: LineItem, action: str, *, actor: User, 
         actor=actor,
         comment=f"Line {line.line_number} {LineStatus(line.review_status).label.lower()}: {comment}",
         content_digest=_case_digest(case),
+        along=[_update(case, "status", "version", "updated_at")],
     )
 
 
