@@ -137,10 +137,22 @@ def _normalised_line_content(content: dict) -> dict:
     return content
 
 
-def _case_digest(case: Case) -> str:
-    lines = case.lines.filter(removed_at__isnull=True).values(
-        *digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS
+def _working_lines(case: Case) -> list[dict]:
+    """The case's lines as a case step reads them: their content (for the case digest) and review status."""
+    return list(
+        case.lines.filter(removed_at__isnull=True)
+        .order_by()
+        .values(*digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS, "review_status")
     )
+
+
+def _case_digest(case: Case, lines: list[dict] | None = None) -> str:
+    if lines is None:
+        lines = _working_lines(case)
+    lines = [
+        {field: line[field] for field in (*digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS)}
+        for line in lines
+    ]
     values = {field: getattr(case, field) for field in digests.CASE_CONTENT_FIELDS}
     return digests.case_digest(values, {line["line_number"]: digests.line_digest(line) for line in lines})
 
@@ -180,13 +192,17 @@ def _bump(case: Case) -> None:
 # ---- Cases ------------------------------------------------------------------------------------
 
 
-def case_facts(case: Case, *, today: dt.date | None = None) -> workflow.CaseFacts:
-    """The facts the workflow guards look at, read from the database."""
+def case_facts(case: Case, *, today: dt.date | None = None, lines: list[dict] | None = None) -> workflow.CaseFacts:
+    """The facts the workflow guards look at, read from the database (`lines`: already read by _working_lines)."""
     notification = case.notification
+    if lines is None:
+        statuses = tuple(case.lines.filter(removed_at__isnull=True).values_list("review_status", flat=True))
+    else:
+        statuses = tuple(line["review_status"] for line in lines)
     return workflow.CaseFacts(
         case_id=case.case_id,
         status=case.status,
-        line_statuses=tuple(case.lines.filter(removed_at__isnull=True).values_list("review_status", flat=True)),
+        line_statuses=statuses,
         lor_received_on=case.lor_received_on,
         notification_required=case.notification_required,
         notification=(
@@ -332,7 +348,15 @@ def case_transition(
         if transition.document_step:
             raise workflow.refuse_document_step(case.case_id, transition)
         _require_role(actor, transition.permission, f"{action.replace('_', ' ')} cases")
-        return _take_step(actor=actor, case=case, transition=transition, comment=comment, facts=case_facts(case))
+        lines = _working_lines(case)  # one read for the guards and the event's digest
+        return _take_step(
+            actor=actor,
+            case=case,
+            transition=transition,
+            comment=comment,
+            facts=case_facts(case, lines=lines),
+            lines=lines,
+        )
 
 
 def case_document_step(
@@ -393,6 +417,7 @@ def _take_step(
     facts: workflow.CaseFacts,
     offer_expires_on: dt.date | None = None,
     content_digest: str | None = None,
+    lines: list[dict] | None = None,
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
@@ -411,7 +436,7 @@ def _take_step(
     from_status = case.status
     case.status = transition.target
     case.version += 1
-    case.save(update_fields=["status", "offer_expires_on", "milap_on", "version", "updated_at"])
+    case.updated_at = timezone.now()
     _append_event(
         case=case,
         line=None,
@@ -420,7 +445,8 @@ def _take_step(
         to_status=case.status,
         actor=actor,
         comment=comment,
-        content_digest=content_digest or _case_digest(case),
+        content_digest=content_digest or _case_digest(case, lines),
+        along=[_update(case, "status", "offer_expires_on", "milap_on", "version", "updated_at")],
     )
     return case
 
