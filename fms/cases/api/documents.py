@@ -321,11 +321,15 @@ class Document:
 
     def rows(self, queryset: QuerySet, extra: tuple[str, ...]) -> list[tuple]:
         """(json text, *extra columns) for each row of an ordered (sliced), scoped queryset, in one statement."""
-        before, after, params, split = self.template(extra, tuple(queryset.query.order_by))
         try:
             picker, picker_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:  # e.g. queryset.none(), or a key out of the column's range
             return []
+        return self.picked(picker, picker_params, extra, tuple(queryset.query.order_by))
+
+    def picked(self, picker: str, picker_params: list, extra: tuple[str, ...], ordering: tuple = ()) -> list[tuple]:
+        """The same for the rows whose ids an already compiled SELECT picks (e.g. selectors.case_picker)."""
+        before, after, params, split = self.template(extra, ordering)
         with _prepared_cursor() as cursor:
             cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
             return cursor.fetchall()
