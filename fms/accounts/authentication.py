@@ -22,7 +22,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         secret = secret.strip()
         if not secret or " " in secret:
             raise exceptions.AuthenticationFailed("Send the token as: Authorization: Bearer fms_…")
-        token = token_for_secret(secret)
+        token = token_for_secret(secret, count_rate=True)
         if token is None:
             raise exceptions.AuthenticationFailed("The token is unknown, expired or revoked.")
         mark_token(request._request, token.prefix)

@@ -17,9 +17,18 @@ from django.db.models import QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 
 from fms.accounts.models import ApiToken, ReadAudit, User
-from fms.accounts.roles import ROLES_A_CLIENT_ADMIN_GRANTS
+from fms.accounts.roles import CLIENT_ROLES, ROLES_A_CLIENT_ADMIN_GRANTS
 
 MANAGE = "accounts.manage_purchaser_users"
+# Where holds_client_role() keeps its answer for the request; the token lookup fills it in the same statement.
+CLIENT_ROLE_CACHE = "_holds_client_role"
+
+
+def holds_client_role(user: User) -> bool:
+    """Whether the user is in a purchaser's group (client, client_officer, client_admin), read once per request."""
+    if not hasattr(user, CLIENT_ROLE_CACHE):
+        setattr(user, CLIENT_ROLE_CACHE, user.groups.filter(name__in=CLIENT_ROLES).exists())
+    return getattr(user, CLIENT_ROLE_CACHE)
 
 
 def is_purchaser_admin(user: User) -> bool:

@@ -7,14 +7,17 @@ import secrets
 from functools import cache
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
 from fms.accounts import selectors
 from fms.accounts.mfa import mfa_required
 from fms.accounts.models import ApiToken, User
-from fms.accounts.roles import CLIENT
+from fms.accounts.roles import CLIENT, CLIENT_ROLES
 from fms.accounts.signin import COMMAND, SESSION_MFA, current_via
+from fms.core.api import throttling
 from fms.core.errors import NotAllowed, ValidationFailed
 
 SECRET_PREFIX = "fms_"
@@ -106,44 +109,93 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
 
 
 @cache
-def _token_lookup() -> tuple[str, list[str], list[str]]:
-    """The SQL that finds an active token with its user, written once from the models' fields.
+def _token_lookup(counts_rate: bool) -> tuple[str, list[str], list[str]]:
+    """The one statement that resolves a presented secret, written once from the models' fields.
 
-    Every API request runs it: built by the ORM, compiling it cost more than PostgreSQL took to
-    answer it (bench/README.md).
+    Every API request runs it, so it does in one round trip what the request needs before its own
+    read: find the active token of an active user whose purchaser still fits, with the user's
+    permissions (ModelBackend's sets) and whether the user holds a purchaser's role; mark the token
+    used (at most once a minute); and, with `counts_rate`, count the request against the token's
+    rate limit. Built by the ORM, compiling it cost more than PostgreSQL took to answer it.
     """
     token_fields = [field.attname for field in ApiToken._meta.concrete_fields]
     user_fields = [field.attname for field in User._meta.concrete_fields]
     quote = connection.ops.quote_name
-    user_column = ApiToken._meta.get_field("user").column
+    token_table, user_table = quote(ApiToken._meta.db_table), quote(User._meta.db_table)
     columns = [f"t.{quote(ApiToken._meta.get_field(name).column)}" for name in token_fields]
     columns += [f"u.{quote(User._meta.get_field(name).column)}" for name in user_fields]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {quote(ApiToken._meta.db_table)} t "  # noqa: S608 - names from models
-        f"JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = t.{quote(user_column)} "
-        "WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s"
+    permission, content_type = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
+    own = quote(User.user_permissions.through._meta.db_table)
+    groups = quote(User.groups.through._meta.db_table)
+    group_permissions, group = quote(Group.permissions.through._meta.db_table), quote(Group._meta.db_table)
+    names = (
+        f"SELECT ct.app_label || '.' || p.codename FROM {permission} p "  # noqa: S608 - names from the models
+        f"JOIN {content_type} ct ON ct.id = p.content_type_id"
     )
+    token_id = quote(ApiToken._meta.pk.column)
+    found_id = f"c{token_fields.index(ApiToken._meta.pk.attname)}"
+    user_id = f"u.{quote(User._meta.pk.column)}"
+    sql = f"""WITH found AS (
+        SELECT {", ".join(f"{column} AS c{n}" for n, column in enumerate(columns))},
+            ARRAY({names} WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = {user_id})) AS own_permissions,
+            ARRAY({names} WHERE p.id IN (SELECT gp.permission_id FROM {group_permissions} gp
+                                         JOIN {groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = {user_id}))
+                AS group_permissions,
+            EXISTS (SELECT 1 FROM {groups} ug JOIN {group} g ON g.id = ug.group_id
+                    WHERE ug.user_id = {user_id} AND g.name = ANY(%(client_roles)s)) AS client_role
+        FROM {token_table} t JOIN {user_table} u ON {user_id} = t.{quote(ApiToken._meta.get_field("user").column)}
+        WHERE t.digest = %(digest)s AND t.revoked_at IS NULL AND t.expires_at > %(now)s
+            AND u.is_active AND t.purchaser_id IS NOT DISTINCT FROM u.purchaser_id
+    ), used AS (
+        UPDATE {token_table} SET last_used_at = %(now)s
+        WHERE {token_id} = (SELECT {found_id} FROM found) AND (last_used_at IS NULL OR last_used_at <= %(stale)s)
+    )"""  # noqa: S608 - names from the models
+    if counts_rate:
+        rows = f"SELECT %(rate_key)s || {found_id}::text, clock_timestamp(), 1 FROM found"  # noqa: S608
+        sql += f", counted AS ({throttling.upsert_sql(rows)}) "
+        sql += "SELECT found.*, counted.* FROM found LEFT JOIN counted ON true"
+    else:
+        sql += " SELECT found.* FROM found"
     return sql, token_fields, user_fields
 
 
-def token_for_secret(secret: str) -> ApiToken | None:
-    """The active token for a presented secret, with its user, or None. Records use at most once a minute."""
+def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | None:
+    """The active token for a presented secret, with its user, or None. Records use at most once a minute.
+
+    `count_rate` (the API's authentication) also counts this request against the token's rate limit in
+    the same statement, when PostgreSQL keeps the counters: `token.counted_hit` is (key, hits, seconds
+    left) for TokenRateThrottle. The user comes with its permissions loaded, so a request answered
+    with a token costs this one round trip before its own read.
+    """
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
     now = timezone.now()
-    sql, token_fields, user_fields = _token_lookup()
+    period = throttling.token_rate_period() if count_rate else None
+    sql, token_fields, user_fields = _token_lookup(period is not None)
+    params = {
+        "digest": token_digest(secret),
+        "now": now,
+        "stale": now - LAST_USED_GRANULARITY,
+        "client_roles": list(CLIENT_ROLES),
+        "rate_key": throttling.rate_key(throttling.TokenRateThrottle.scope, ""),
+        "period": period,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [token_digest(secret), now])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    token = ApiToken.from_db(connection.alias, token_fields, row[: len(token_fields)])
-    token.user = User.from_db(connection.alias, user_fields, row[len(token_fields) :])
-    if not token.user.is_active:
-        return None
-    if token.purchaser_id != token.user.purchaser_id:
-        return None  # the user's purchaser changed since the token was issued: it no longer fits
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    split, perms_at = len(token_fields), len(token_fields) + len(user_fields)
+    token = ApiToken.from_db(connection.alias, token_fields, row[:split])
+    token.user = user = User.from_db(connection.alias, user_fields, row[split:perms_at])
+    own_permissions, group_permissions, client_role = row[perms_at : perms_at + 3]
+    # ModelBackend's own caches, so has_perm() asks nothing more in this request.
+    user._user_perm_cache, user._group_perm_cache = set(own_permissions), set(group_permissions)
+    user._perm_cache = user._user_perm_cache | user._group_perm_cache
+    setattr(user, selectors.CLIENT_ROLE_CACHE, client_role)
+    if period is not None:
+        hits, left = row[perms_at + 3 :]
+        token.counted_hit = (throttling.rate_key(throttling.TokenRateThrottle.scope, str(token.pk)), hits, float(left))
+    if token.last_used_at is None or token.last_used_at <= now - LAST_USED_GRANULARITY:
         token.last_used_at = now
     return token

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from fms.accounts.models import User
-from fms.accounts.roles import CLIENT_ROLES
+from fms.accounts.selectors import holds_client_role
 from fms.cases import rules, words
 from fms.cases.choices import CaseAction, DocumentStep, LineStatus
 from fms.cases.models import Case as FmsCase
@@ -51,7 +51,7 @@ def visible_purchaser(user: User):
         return user.purchaser_id
     if user.is_superuser:
         return None
-    if _is_client(user):
+    if holds_client_role(user):
         return NOTHING
     return None
 
@@ -83,12 +83,6 @@ def offered_q(case_path: str = "pk") -> Exists:
     return Exists(
         ApprovalEvent.objects.filter(case=OuterRef(case_path), line_item__isnull=True, action=CaseAction.OFFER)
     )
-
-
-def _is_client(user: User) -> bool:
-    if not hasattr(user, "_fms_is_client"):
-        user._fms_is_client = user.groups.filter(name__in=CLIENT_ROLES).exists()
-    return user._fms_is_client
 
 
 @cache
@@ -132,6 +126,48 @@ def _scoped(queryset: QuerySet, user: User, purchaser_path: str) -> QuerySet:
 def case_queryset_for(user: User) -> QuerySet[FmsCase]:
     cases = _scoped(FmsCase.objects.all(), user, "purchaser_id")
     return cases.filter(offered_q()) if sees_as_purchaser(user) else cases
+
+
+# Stand-ins for what changes between requests in the SQL that picks one case, so that its SQL is compiled
+# once per kind of reader (clients, everyone, one purchaser) and filled in per request.
+_USER, _PURCHASER, _CASE = -7_301_946_285, "\x00purchaser", "\x00case"
+
+
+class _Reader:
+    """Who reads, as far as the scoping rules look (for compiling with the stand-ins)."""
+
+    is_authenticated = is_active = True
+
+    def __init__(self, *, superuser: bool, purchaser_id: str | None) -> None:
+        self.pk, self.purchaser_id, self.is_superuser = _USER, purchaser_id, superuser
+
+    def has_perm(self, permission: str) -> bool:
+        return True  # only a superuser stand-in is asked
+
+
+@cache
+def _case_picker_template(kind: str) -> tuple[str, tuple]:
+    reader = _Reader(superuser=kind != "client", purchaser_id=None if kind == "all" else _PURCHASER)
+    return case_queryset_for(reader).filter(case_id=_CASE).values("pk").query.sql_with_params()
+
+
+def case_picker(user: User, case_id: str) -> tuple[str, list] | None:
+    """(SQL, parameters) that select the id of case `case_id` when `user` may see it, by the rules of
+    case_queryset_for (the SQL is theirs, compiled once per kind of reader); None when the user sees no case.
+
+    A case read is on every purchaser's polling path: building and compiling its queryset per request cost
+    more than PostgreSQL took to run it.
+    """
+    if sees_as_purchaser(user) and user.is_active:
+        kind = "client"
+    else:
+        scope = visible_purchaser(user)
+        if scope is NOTHING:
+            return None
+        kind = "all" if scope is None else "purchaser"
+    sql, template_params = _case_picker_template(kind)
+    values = {_USER: user.pk, _PURCHASER: user.purchaser_id, _CASE: case_id}
+    return sql, [values.get(param, param) if isinstance(param, int | str) else param for param in template_params]
 
 
 def line_item_queryset_for(user: User) -> QuerySet[LineItem]:

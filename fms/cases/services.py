@@ -16,6 +16,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -102,10 +103,28 @@ def _locked_case(case: Case) -> Case:
 
 
 def _locked_line(line: LineItem) -> tuple[Case, LineItem]:
-    case = _locked_case(line.case)
-    locked = LineItem.objects.select_for_update().get(pk=line.pk, removed_at__isnull=True)
-    locked.case = case
-    return case, locked
+    """The case and the line, locked in that order, in one statement, with who changed the line's content
+    since its last decision (`content_authors`, read from the ledger).
+
+    The case is locked first by the sub-select (the order every writer keeps); locking it again at the
+    top level makes PostgreSQL re-read it if a writer we waited for changed it meanwhile.
+    """
+    case_lock = Case.objects.select_for_update().filter(pk=line.case_id).order_by().values("pk")
+    locked = (
+        LineItem.objects.select_for_update(of=("self", "case"))
+        .select_related("case__purchaser")
+        .annotate(content_authors=ledger_selectors.content_authors_of_line())
+        .get(pk=line.pk, removed_at__isnull=True, case__in=case_lock)
+    )
+    return locked.case, locked
+
+
+def _update(instance, *fields: str) -> ledger_services.Along:
+    """The UPDATE of these fields of one row, compiled by the ORM, to send along with a ledger event."""
+    query = UpdateQuery(type(instance))
+    query.add_update_values({field: getattr(instance, field) for field in fields})
+    query.add_filter("pk", instance.pk)
+    return query.get_compiler(connection.alias).as_sql()
 
 
 def _line_values(line: LineItem) -> dict:
@@ -118,10 +137,22 @@ def _normalised_line_content(content: dict) -> dict:
     return content
 
 
-def _case_digest(case: Case) -> str:
-    lines = case.lines.filter(removed_at__isnull=True).values(
-        *digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS
+def _working_lines(case: Case) -> list[dict]:
+    """The case's lines as a case step reads them: their content (for the case digest) and review status."""
+    return list(
+        case.lines.filter(removed_at__isnull=True)
+        .order_by()
+        .values(*digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS, "review_status")
     )
+
+
+def _case_digest(case: Case, lines: list[dict] | None = None) -> str:
+    if lines is None:
+        lines = _working_lines(case)
+    lines = [
+        {field: line[field] for field in (*digests.LINE_CONTENT_FIELDS, *digests.LINE_LATER_CONTENT_FIELDS)}
+        for line in lines
+    ]
     values = {field: getattr(case, field) for field in digests.CASE_CONTENT_FIELDS}
     return digests.case_digest(values, {line["line_number"]: digests.line_digest(line) for line in lines})
 
@@ -137,6 +168,7 @@ def _append_event(
     comment: str,
     content_digest: str,
     document: str | None = None,
+    along: list[ledger_services.Along] = (),
 ) -> ApprovalEvent:
     """Append one event to the case's chain, through the ledger's one way in (the caller holds the case lock).
 
@@ -152,6 +184,7 @@ def _append_event(
         content_digest=content_digest,
         via=current_via(),
         document=document,
+        along=along,
     )
 
 
@@ -163,13 +196,17 @@ def _bump(case: Case) -> None:
 # ---- Cases ------------------------------------------------------------------------------------
 
 
-def case_facts(case: Case, *, today: dt.date | None = None) -> workflow.CaseFacts:
-    """The facts the workflow guards look at, read from the database."""
+def case_facts(case: Case, *, today: dt.date | None = None, lines: list[dict] | None = None) -> workflow.CaseFacts:
+    """The facts the workflow guards look at, read from the database (`lines`: already read by _working_lines)."""
     notification = case.notification
+    if lines is None:
+        statuses = tuple(case.lines.filter(removed_at__isnull=True).values_list("review_status", flat=True))
+    else:
+        statuses = tuple(line["review_status"] for line in lines)
     return workflow.CaseFacts(
         case_id=case.case_id,
         status=case.status,
-        line_statuses=tuple(case.lines.filter(removed_at__isnull=True).values_list("review_status", flat=True)),
+        line_statuses=statuses,
         lor_received_on=case.lor_received_on,
         notification_required=case.notification_required,
         notification=(
@@ -315,7 +352,15 @@ def case_transition(
         if transition.document_step:
             raise workflow.refuse_document_step(case.case_id, transition)
         _require_role(actor, transition.permission, f"{action.replace('_', ' ')} cases")
-        return _take_step(actor=actor, case=case, transition=transition, comment=comment, facts=case_facts(case))
+        lines = _working_lines(case)  # one read for the guards and the event's digest
+        return _take_step(
+            actor=actor,
+            case=case,
+            transition=transition,
+            comment=comment,
+            facts=case_facts(case, lines=lines),
+            lines=lines,
+        )
 
 
 def case_document_step(
@@ -379,6 +424,7 @@ def _take_step(
     offer_expires_on: dt.date | None = None,
     content_digest: str | None = None,
     document: str | None = None,
+    lines: list[dict] | None = None,
 ) -> Case:
     action = transition.action
     workflow.check_case_transition(facts, action)
@@ -397,7 +443,7 @@ def _take_step(
     from_status = case.status
     case.status = transition.target
     case.version += 1
-    case.save(update_fields=["status", "offer_expires_on", "milap_on", "version", "updated_at"])
+    case.updated_at = timezone.now()
     _append_event(
         case=case,
         line=None,
@@ -406,8 +452,9 @@ def _take_step(
         to_status=case.status,
         actor=actor,
         comment=comment,
-        content_digest=content_digest or _case_digest(case),
+        content_digest=content_digest or _case_digest(case, lines),
         document=document,
+        along=[_update(case, "status", "offer_expires_on", "milap_on", "version", "updated_at")],
     )
     return case
 
@@ -442,12 +489,17 @@ def _line_facts(case: Case, line: LineItem | None, label: str) -> workflow.LineF
         case_status=case.status,
         # Only a submitted line can be decided on; only then does it matter who changed it.
         content_authors=(
-            ledger_selectors.content_authors_since_last_decision(line.pk)
-            if line is not None and line.review_status == LineStatus.SUBMITTED
-            else frozenset()
+            _content_authors(line) if line is not None and line.review_status == LineStatus.SUBMITTED else frozenset()
         ),
         open_document=case.open_document,
     )
+
+
+def _content_authors(line: LineItem) -> frozenset[int]:
+    locked_with = getattr(line, "content_authors", None)  # read with the lock (_locked_line)
+    if locked_with is not None:
+        return frozenset(locked_with)
+    return ledger_selectors.content_authors_since_last_decision(line.pk)
 
 
 def _check_amounts(case: Case, line: LineItem, replaced_total: Decimal = Decimal("0.00")) -> None:
@@ -580,7 +632,10 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
         from_status = line.review_status
         line.review_status = transition.target
         line.version += 1
-        line.save(update_fields=["review_status", "version", "updated_at"])
+        line.updated_at = case.updated_at = timezone.now()
+        case.version += 1
+        reopen = workflow.case_step_after_line_decision(case.status, action)
+        # The line's and the case's new versions go in the event's own statement (one round trip).
         _append_event(
             case=case,
             line=line,
@@ -590,20 +645,20 @@ def _line_step(*, actor: User, line: LineItem, action: str, comment: str, expect
             actor=actor,
             comment=comment,
             content_digest=digests.line_digest(_line_values(line)),
+            along=[
+                _update(line, "review_status", "version", "updated_at"),
+                *([] if reopen else [_update(case, "version", "updated_at")]),
+            ],
         )
-        _reopen_case_after(case, line, action, actor=actor, comment=comment)
-        _bump(case)
+        if reopen:
+            _reopen_case(case, line, reopen, actor=actor, comment=comment)
     return line
 
 
-def _reopen_case_after(case: Case, line: LineItem, action: str, *, actor: User, comment: str) -> None:
+def _reopen_case(case: Case, line: LineItem, step: workflow.CaseTransition, *, actor: User, comment: str) -> None:
     """A line returned or rejected in review sends its case back to write, as its own case event."""
-    step = workflow.case_step_after_line_decision(case.status, action)
-    if step is None:
-        return
     from_status = case.status
     case.status = step.target
-    case.save(update_fields=["status"])
     _append_event(
         case=case,
         line=None,
@@ -613,6 +668,7 @@ def _reopen_case_after(case: Case, line: LineItem, action: str, *, actor: User, 
         actor=actor,
         comment=f"Line {line.line_number} {LineStatus(line.review_status).label.lower()}: {comment}",
         content_digest=_case_digest(case),
+        along=[_update(case, "status", "version", "updated_at")],
     )
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
@@ -12,10 +13,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fms.accounts.models import ApiToken, User
+from fms.accounts.roles import AUDITOR
 from fms.accounts.services import token_issue, token_revoke
 from fms.core.errors import NotAllowed, ValidationFailed
+from fms.core.models import RateCounter
 from tests.conftest import bearer
 from tests.database import as_database_superuser, pg_dump
+from tests.factories import make_case
 from tests.transactional import CommittedTestCase
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +163,44 @@ def test_last_used_is_recorded_at_most_once_a_minute(demo):
     client.get("/api/v1/cases/")
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first
     assert timezone.now() - first < dt.timedelta(minutes=1)
+
+
+# No token, permission or role is kept between requests (TOKEN_CACHE_SECONDS does not exist): the bound within
+# which a revocation, a deactivation or a role taken away takes effect is the next request.
+
+
+@override_settings(API_RATE_LIMITS={"token": "100/min", "session": None})
+def test_a_revoked_token_is_refused_on_the_very_next_request_and_that_request_counts_nothing(officer):
+    make_case(officer)
+    client = bearer("officer")
+    assert client.get("/api/v1/cases/").status_code == 200
+    token = ApiToken.objects.get(user=officer)
+    counted = RateCounter.objects.get(key=f"{settings.CACHE_KEY_PREFIX}:rate:token:{token.pk}").hits
+    used = token.last_used_at
+    token_revoke(actor=officer, token=token)
+    refused = client.get("/api/v1/cases/")
+    assert (refused.status_code, refused.json()["type"]) == (401, "/api/problems/#not-authenticated")
+    # The lookup that refused it neither counted the request nor marked the token used.
+    assert RateCounter.objects.get(key=f"{settings.CACHE_KEY_PREFIX}:rate:token:{token.pk}").hits == counted == 1
+    token.refresh_from_db()
+    assert token.last_used_at == used
+
+
+def test_a_deactivated_user_or_a_purchaser_changed_since_issue_refuses_the_token_at_once(client_ja):
+    client = bearer("client_ja")
+    assert client.get("/api/v1/cases/").status_code == 200
+    User.objects.filter(pk=client_ja.pk).update(purchaser_id="KS")
+    assert client.get("/api/v1/cases/").status_code == 401
+    User.objects.filter(pk=client_ja.pk).update(purchaser_id="JA", is_active=False)
+    assert client.get("/api/v1/cases/").status_code == 401
+    User.objects.filter(pk=client_ja.pk).update(is_active=True)
+    assert client.get("/api/v1/cases/").status_code == 200
+
+
+def test_a_role_taken_away_takes_effect_on_the_next_request(officer, auditor):
+    case = make_case(officer)
+    client = bearer("auditor")
+    assert client.get(f"/api/v1/cases/{case.case_id}/").status_code == 200
+    auditor.groups.remove(Group.objects.get(name=AUDITOR))
+    refused = client.get(f"/api/v1/cases/{case.case_id}/")
+    assert (refused.status_code, refused.json()["type"]) == (404, "/api/problems/#not-found")

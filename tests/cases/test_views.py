@@ -12,6 +12,7 @@ from fms.cases.choices import CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
 from tests.factories import UserFactory, line_data, lines_of, make_case, walk_to
+from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +274,55 @@ def test_the_case_list_uses_the_api_filters_and_says_when_one_is_wrong(client, d
     assert "JA-P-SAA" in page(client, "case-list", q="sm-3 canisters").content.decode()
     refused = page(client, "case-list", status="approved").content.decode()
     assert "Filter not applied: Status: Unknown value(s) approved" in refused
+
+
+# The main pages and a browser's API read, in a session that passed its second factor: (status, statements).
+MAIN_PAGES = [
+    "/",
+    "/inbox/",
+    "/review/",
+    "/cases/",
+    "/cases/JA-P-SAA/",
+    "/cases/JA-P-SAA/print/",
+    "/cases/JA-P-SAA/lines/001/",
+    "/notifications/",
+    "/cases/JA-P-SAA/documents/A01/",
+    "/cases/JA-P-SAA/statement/",
+    "/api/v1/cases/JA-P-SAA/",
+]
+EXPECTED_PAGES = {
+    "reviewer": {
+        "/": (200, 18),
+        "/inbox/": (200, 12),
+        "/review/": (200, 10),
+        "/cases/": (200, 12),
+        "/cases/JA-P-SAA/": (200, 46),
+        "/cases/JA-P-SAA/print/": (200, 9),
+        "/cases/JA-P-SAA/lines/001/": (200, 12),
+        "/notifications/": (200, 11),
+        "/cases/JA-P-SAA/documents/A01/": (200, 16),
+        "/cases/JA-P-SAA/statement/": (200, 13),
+        # session, user, its TOTP device, its permissions (own and groups'), its client role, the document
+        "/api/v1/cases/JA-P-SAA/": (200, 7),
+    },
+    "client_ja": {
+        "/": (200, 10),
+        "/inbox/": (200, 7),
+        "/review/": (404, 5),
+        "/cases/": (200, 9),
+        "/cases/JA-P-SAA/": (200, 41),
+        "/cases/JA-P-SAA/print/": (200, 7),
+        "/cases/JA-P-SAA/lines/001/": (404, 4),
+        "/notifications/": (404, 3),
+        "/cases/JA-P-SAA/documents/A01/": (200, 13),
+        "/cases/JA-P-SAA/statement/": (200, 10),
+        "/api/v1/cases/JA-P-SAA/": (200, 4),
+    },
+}
+
+
+@pytest.mark.parametrize("username", ["reviewer", "client_ja"])
+def test_each_main_page_costs_the_statements_written_here(client, demo, username):
+    as_user(client, username).get("/")  # the session's first page (its MFA check is then remembered)
+    counts = {url: queries_of(client, "get", url) for url in MAIN_PAGES}
+    assert counts == EXPECTED_PAGES[username]

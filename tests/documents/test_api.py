@@ -18,6 +18,7 @@ from fms.documents.models import LoaDocument
 from tests.conftest import bearer
 from tests.execution.steps import deposit
 from tests.factories import UserFactory, lines_of, walk_to
+from tests.query_counts import read_counts
 
 pytestmark = pytest.mark.django_db
 PROBLEM = "application/problem+json"
@@ -77,8 +78,8 @@ def test_get_document_costs_a_fixed_number_of_queries(officer, auditor, proposed
     client = bearer("auditor")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(proposed, "BASIC/")).status_code == 200
-    # token (read, last use), permissions (2), client group, case, the document with its lines, notes and schedule
-    assert len(queries) == 7, [q["sql"][:90] for q in queries.captured_queries]
+    # the token (with the user's permissions and roles and the rate count), case, document with its content
+    assert len(queries) == 3, [q["sql"][:90] for q in queries.captured_queries]
 
 
 def test_the_purchasers_officer_accepts_online_with_the_hash_it_read(officer, proposed, signatory_session):
@@ -356,3 +357,24 @@ def test_a_lapsed_offer_is_recorded_expired_on_read_and_a_reviewer_reinstates_it
         format="json",
     )
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
+
+
+DOCUMENT_READS = [
+    "/api/v1/cases/JA-P-SAA/documents/",
+    "/api/v1/cases/JA-P-SAA/documents/BASIC/",
+    "/api/v1/cases/JA-P-SAA/documents/A01/",
+    "/api/v1/cases/JA-P-SAA/documents/A01/diff/?against=BASIC",
+]
+
+
+@pytest.mark.parametrize("reader", ["client_ja", "auditor"])
+def test_every_document_read_costs_the_statements_written_here(api, reader):
+    counts = read_counts(api(reader), DOCUMENT_READS)
+    # The token (with the rate count), the case, the document with its lines, notes and schedule (a diff: both
+    # documents, each with its content, and their cost summaries).
+    assert counts == {
+        "/api/v1/cases/JA-P-SAA/documents/": (200, 4),
+        "/api/v1/cases/JA-P-SAA/documents/BASIC/": (200, 3),
+        "/api/v1/cases/JA-P-SAA/documents/A01/": (200, 3),
+        "/api/v1/cases/JA-P-SAA/documents/A01/diff/?against=BASIC": (200, 6),
+    }

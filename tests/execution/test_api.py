@@ -13,6 +13,7 @@ from fms.execution.models import Delivery, FinancialTransaction, SupplyDiscrepan
 from fms.ledger.models import ApprovalEvent
 from tests.conftest import bearer
 from tests.factories import UserFactory, walk_to
+from tests.query_counts import read_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,26 @@ def test_transactions_come_a_keyset_page_at_a_time_with_the_summary_of_all(case)
     assert second["transactions"]["next"] is None
     refs = [t["source_ref"] for t in first["transactions"]["results"] + second["transactions"]["results"]]
     assert len(set(refs)) == 71
+
+
+EXECUTION_READS = [
+    "/api/v1/cases/JA-P-SAA/deliveries/",
+    "/api/v1/cases/JA-P-SAA/sdrs/",
+    "/api/v1/cases/JA-P-SAA/sdrs/1/",
+    "/api/v1/cases/JA-P-SAA/financials/",
+    "/api/v1/cases/JA-P-SAA/statement/",
+    "/api/v1/cases/JA-P-SAA/closure/",
+]
+
+
+@pytest.mark.parametrize("reader", ["client_ja", "auditor"])
+def test_every_execution_read_costs_the_statements_written_here(api, reader):
+    counts = read_counts(api(reader), EXECUTION_READS)
+    assert counts == {
+        "/api/v1/cases/JA-P-SAA/deliveries/": (200, 3),
+        "/api/v1/cases/JA-P-SAA/sdrs/": (200, 3),
+        "/api/v1/cases/JA-P-SAA/sdrs/1/": (200, 3),
+        "/api/v1/cases/JA-P-SAA/financials/": (200, 6),
+        "/api/v1/cases/JA-P-SAA/statement/": (200, 5),
+        "/api/v1/cases/JA-P-SAA/closure/": (200, 8),
+    }

@@ -17,7 +17,7 @@ from functools import cache
 import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import connection, connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
@@ -326,12 +326,19 @@ class Document:
 
     def rows(self, queryset: QuerySet, extra: tuple[str, ...]) -> list[tuple]:
         """(json text, *extra columns) for each row of an ordered (sliced), scoped queryset, in one statement."""
-        before, after, params, split = self.template(extra, tuple(queryset.query.order_by))
         try:
             picker, picker_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:  # e.g. queryset.none(), or a key out of the column's range
             return []
-        with _prepared_cursor(connections[queryset.db]) as cursor:
+        return self.picked(picker, picker_params, extra, tuple(queryset.query.order_by), using=queryset.db)
+
+    def picked(
+        self, picker: str, picker_params: list, extra: tuple[str, ...], ordering: tuple = (), using: str | None = None
+    ) -> list[tuple]:
+        """The same for the rows whose ids an already compiled SELECT picks (e.g. selectors.case_picker),
+        on the connection the router chose (the replica for a purchaser's read)."""
+        before, after, params, split = self.template(extra, ordering)
+        with _prepared_cursor(connections[using or router.db_for_read(self.model)]) as cursor:
             cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
             return cursor.fetchall()
 

@@ -199,11 +199,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return docs.CASE_WITH_LINES if with_lines else docs.CASE
 
     def case_response(self, case_id: str, status: int = 200, **headers) -> HttpResponse:
-        rows = docs.documents(
-            selectors.case_queryset_for(self.request.user).filter(case_id=case_id),
-            self.case_document(with_lines=True),
-            "version",
-        )
+        picker = selectors.case_picker(self.request.user, case_id)
+        rows = self.case_document(with_lines=True).picked(*picker, ("version",)) if picker else []
         if not rows:
             raise NotFound(f"No case {case_id}.")
         body, version = rows[0]
