@@ -56,7 +56,9 @@ browser:
 
 # Its own PostgreSQL (embedded binaries, /tmp, a port in 55400-55499) and gunicorn servers (8200-8299),
 # never DATABASE_URL's: it stops and restarts the database on purpose. See docs/operations.md.
+# Its PgBouncer scenario needs Debian's pgbouncer: installed when missing and possible (else skipped, saying why).
 reliability: venv
+	@$(PY) tools/pgbouncer.py ensure
 	$(VENV)/bin/pytest -c reliability/pytest.ini reliability $(RELIABILITY_ARGS)
 
 format: venv

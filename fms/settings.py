@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "fms.core.api.query.QueryParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sees the user the API authenticated: marks a successful write for read-your-writes.
+    "fms.core.replica.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fms.accounts.signin.SignInMiddleware",
     # Inside the sign-in context (for `via`): records responses that carry purchaser data.
@@ -162,13 +164,45 @@ DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
 DATABASE_ROLE = os.environ.get("DATABASE_ROLE", "")
 if DATABASE_ROLE and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", DATABASE_ROLE):
     raise ImproperlyConfigured(f"DATABASE_ROLE={DATABASE_ROLE!r} is not a plain role name.")
-DATABASES["default"].setdefault("OPTIONS", {}).update(
-    {
-        "connect_timeout": DB_CONNECT_TIMEOUT,
-        "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
-        + (f" -c role={DATABASE_ROLE}" if DATABASE_ROLE else ""),
+# DATABASE_POOLER=pgbouncer: the app connects through PgBouncer in transaction mode, where a server
+# connection serves one transaction of one client at a time (docs/operations.md "Scaling out"). Then
+# nothing may outlive a transaction: no prepared statements (Debian's PgBouncer 1.18 cannot carry
+# them; 1.21 could), no server-side cursors (Django's iterator() declares them WITH HOLD outside a
+# transaction), and no `options` startup parameter (PgBouncer refuses it): the timeouts (and SET
+# ROLE) are the pooler's connect_query, run on each server connection it opens.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: use pgbouncer, or leave it unset.")
+if DATABASE_POOLER and DATABASE_ROLE:
+    raise ImproperlyConfigured(
+        "DATABASE_ROLE cannot pass through PgBouncer: put `SET ROLE ...` in its connect_query instead."
+    )
+DATABASE_PREPARED_STATEMENTS = not DATABASE_POOLER
+DATABASE_OPTIONS = {"connect_timeout": DB_CONNECT_TIMEOUT}
+if not DATABASE_POOLER:
+    DATABASE_OPTIONS["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS} -c lock_timeout={DB_LOCK_TIMEOUT_MS}"
+        + (f" -c role={DATABASE_ROLE}" if DATABASE_ROLE else "")
+    )
+DATABASES["default"].setdefault("OPTIONS", {}).update(DATABASE_OPTIONS)
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = bool(DATABASE_POOLER)
+
+# DATABASE_REPLICA_URL: a streaming replica (hot standby) for purchasers' reads (fms/core/replica.py);
+# a user who has written reads from the primary for READ_YOUR_WRITES_SECONDS after (its replay lag
+# must stay below that: docs/operations.md "Scaling out").
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+READ_YOUR_WRITES_SECONDS = env_int("READ_YOUR_WRITES_SECONDS", 10)
+READ_YOUR_WRITES_FOR = "fms.cases.selectors.sees_as_purchaser"
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+        ),
+        "OPTIONS": dict(DATABASE_OPTIONS),
+        "DISABLE_SERVER_SIDE_CURSORS": bool(DATABASE_POOLER),
+        "TEST": {"MIRROR": "default"},
     }
-)
+DATABASE_ROUTERS = ["fms.core.replica.ReplicaRouter"]
 
 # Django's cache, shared by every gunicorn worker: Redis when REDIS_URL is set, otherwise a table in
 # PostgreSQL (created by the migration core.0002_cache_table). Rate-limit counters use Redis too

@@ -17,7 +17,8 @@ from functools import cache
 import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     DecimalField,
@@ -326,7 +327,7 @@ class Document:
             picker, picker_params = queryset.values("pk").query.sql_with_params()
         except EmptyResultSet:  # e.g. queryset.none(), or a key out of the column's range
             return []
-        with _prepared_cursor() as cursor:
+        with _prepared_cursor(connections[queryset.db]) as cursor:
             cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
             return cursor.fetchall()
 
@@ -338,21 +339,25 @@ class _PreparingCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-def _prepared_cursor():
-    """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor.
+def _prepared_cursor(db: BaseDatabaseWrapper):
+    """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor, on the
+    connection the router chose for the queryset (the replica for a purchaser's read).
 
     Planning a document query took PostgreSQL longer than running it; a prepared statement is
     planned once per connection. Only documents use this: the rest of Django binds parameters on
     the client (pghistory and pgtrigger send several commands at once, which a prepared statement
-    refuses).
+    refuses). Behind PgBouncer in transaction mode (DATABASE_PREPARED_STATEMENTS off) a statement
+    prepared in one transaction may be gone in the next: then it is Django's plain cursor.
     """
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
+    if not settings.DATABASE_PREPARED_STATEMENTS:
+        return db.cursor()
+    db.ensure_connection()
+    if db.connection.prepare_threshold is None:
         # Django turns preparing off for the connection; its own cursors bind on the client, which
         # never prepares, so this enables it for document cursors only.
-        connection.connection.prepare_threshold = 0
-    raw = _PreparingCursor(connection.connection)
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+        db.connection.prepare_threshold = 0
+    raw = _PreparingCursor(db.connection)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def documents(queryset: QuerySet, document: Document, *extra: str) -> list[tuple]:

@@ -19,6 +19,7 @@ from fms.cases.api import serializers as s
 from fms.cases.choices import LineAction
 from fms.cases.filters import CaseFilterSet, EventFilterSet, LineItemFilterSet, NotificationFilterSet
 from fms.cases.models import Case, LineItem
+from fms.core import replica
 from fms.core.api.conditional import etag, expected_version, not_modified
 from fms.core.api.csv import stream_csv
 from fms.core.api.filtering import FilterBackend
@@ -156,6 +157,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
     filter_backends = [FilterBackend]
     metadata_class = None  # OPTIONS is not part of the API: 405
     csv_actions: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Authenticated and throttled on the primary; a purchaser's reads may go to the replica.
+        if self.purchaser_view:
+            replica.read_from_replica(request)
 
     def get_renderers(self):
         # `?format=csv` exists only where a list streams CSV; a CSV operation (export) answers nothing else.
@@ -496,9 +503,17 @@ def _parse_after(raw: str | None, visible: QuerySet, user) -> tuple[int, int]:
         txid, event_id = ascii_int(txid_text), ascii_int(id_text)
         if not dot or txid is None or event_id is None:
             raise ValidationError({"after": ["Use the `next` value of a previous response, e.g. 1234.567."]})
-    if (txid, event_id) != (0, 0) and not visible.filter(pk=event_id, txid=txid).exists():
+    if (txid, event_id) != (0, 0) and not _exists(visible.filter(pk=event_id, txid=txid)):
         raise ValidationError({"after": ["No event at this position; pass the `next` value of a previous response."]})
     return txid, event_id
+
+
+def _exists(position: QuerySet) -> bool:
+    """A cursor handed out by the primary (to a user reading there after a write) may name an event
+    a lagging replica has not replayed yet: it is still valid, so ask the primary. Its transaction
+    is then not settled on the replica either (its id is not below the replica's snapshot xmin),
+    so the replica's page after it is empty until replay catches up: nothing skipped or repeated."""
+    return position.exists() or (replica.on_replica() and position.using(replica.PRIMARY).exists())
 
 
 def _after(txid: int, event_id: int) -> RawSQL:
