@@ -259,7 +259,9 @@ class StoryTeller:
                     for action in AFTER_REVIEW:
                         actor = reviewer if action == "propose" else officer
                         if action == "offer" and required:  # after the congressional review period
-                            clock.wait_days(rules.formal_review_days(REVIEW_GROUPS[purchaser]) + 1)
+                            clock.wait_days(
+                                rules.NOTIFICATION_THRESHOLDS[REVIEW_GROUPS[purchaser]].formal_review_days + 1
+                            )
                         case_step(action, actor, status, STEP_TARGET[action])
                         status = STEP_TARGET[action]
                         if status == final:

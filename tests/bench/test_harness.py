@@ -19,6 +19,7 @@ from bench.stories import (
     StoryTeller,
 )
 from fms.cases.models import Case, LineItem
+from fms.documents.models import LoaDocument
 from fms.ledger.verification import verify_ledger
 from tests.conftest import bearer
 from tests.database import as_database_superuser
@@ -79,6 +80,14 @@ def test_generated_ledgers_verify_and_totals_are_the_sums_of_the_lines(stories):
     lines = LineItem.objects.filter(case=case)
     assert case.total_value == sum(line.total_cost for line in lines) > 0
     assert case.version == len(stories[0].events)
+    # Every case that reached `offered` has its BASIC document, accepted once the case was; verify_ledger
+    # above recomputed each one's content hash and found it recorded by the case's offer event.
+    offered = [story for story in stories if any(event[4] == "offer" for event in story.events)]
+    documents = LoaDocument.objects.filter(label="BASIC")
+    assert documents.count() == len(offered) > 0
+    accepted = {story.case[1] for story in offered if any(event[4] == "accept" for event in story.events)}
+    assert set(documents.filter(status="accepted").values_list("case__case_id", flat=True)) == accepted
+    assert LoaDocument.objects.filter(lines__isnull=True).count() == 0
 
 
 def test_the_floor_answers_with_the_products_documents(stories, monkeypatch, settings):
