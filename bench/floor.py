@@ -63,7 +63,11 @@ scope AS (
 # A purchaser sees a case once a document of it was offered: an offer event in the case's ledger.
 OFFERED = """EXISTS (SELECT 1 FROM cases_approvalevent o
                 WHERE o.case_id = {case} AND o.line_item_id IS NULL AND o.action = 'offer')"""
-VISIBLE_CASE = f"c.purchaser_id = (SELECT purchaser_id FROM scope) AND {OFFERED.format(case='c.id')}"
+# The same test for cases, as a subquery per case: PostgreSQL then walks the purchaser's keyset index
+# and probes each case's events until the page is full. As EXISTS it became a hash semi-join over
+# every case-level event of every purchaser (no index leads to offers): 3x slower on the list.
+VISIBLE_CASE = """c.purchaser_id = (SELECT purchaser_id FROM scope) AND (SELECT true FROM cases_approvalevent o
+    WHERE o.case_id = c.id AND o.line_item_id IS NULL AND o.action = 'offer' LIMIT 1)"""
 
 
 def _statuses(statuses: tuple[str, ...]) -> str:
