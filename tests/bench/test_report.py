@@ -108,3 +108,13 @@ def test_the_ledger_timings_run_by_default_on_the_full_data_set_only():
     assert parse_args(["--small", "--ledger"]).ledger is True
     assert parse_args(["--no-ledger"]).ledger is False
     assert parse_args(["--ports", "8330-8339"]).ports == range(8330, 8340)
+
+
+def test_a_floor_slower_than_the_product_is_not_judged_as_met():
+    r = results()
+    r["throughput"]["event_feed"] = comparison(6.8)
+    r["targets"] = report.targets(r)
+    (target,) = [t for t in r["targets"] if t["name"] == "event feed, ours/floor"]
+    assert (target["value"], target["met"]) == (6.8, None)
+    (row,) = [line for line in report.table(r).splitlines() if line.startswith("event feed, ours/floor")]
+    assert "not judged: the floor was slower than ours" in row
