@@ -164,20 +164,25 @@ LEFT JOIN documents_loadocument s ON s.id = d.supersedes_id
 WHERE c.case_id = %(case_id)s AND {VISIBLE_CASE} AND d.label = %(label)s AND d.content_hash <> ''"""
 
 # Milestones of visible cases, each as the implementing agency's step; the purchaser's opaque id is
-# sealed from (txid, id) in Python, as the product does.
+# sealed from (txid, id) in Python, as the product does. The milestones in feed order come from a
+# subquery of their own (OFFSET 0 keeps it apart): joined to the cases directly, PostgreSQL hashed the
+# purchaser's cases against every offer event first, twice as slow at both data-set sizes.
 FEED = f"""
 WITH {SCOPE}
 SELECT e.txid, e.id, json_build_object(
         'case', c.case_id, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status,
         'occurred_at', e.occurred_at, 'hash', e.hash, 'actor', c.implementing_agency_id, 'actor_name', a.name
     )::text, (SELECT purchaser_id FROM scope)
-FROM cases_approvalevent e
+FROM (
+    SELECT * FROM cases_approvalevent e
+    WHERE e.line_item_id IS NULL AND e.action IN ({_statuses(MILESTONES)})
+      AND (e.txid, e.id) > (%(txid)s, %(id)s)
+      AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ORDER BY e.txid, e.id OFFSET 0
+) e
 JOIN cases_case c ON c.id = e.case_id
 JOIN cases_implementingagency a ON a.code = c.implementing_agency_id
 WHERE c.purchaser_id = (SELECT purchaser_id FROM scope) AND {OFFERED.format(case="e.case_id")}
-  AND e.line_item_id IS NULL AND e.action IN ({_statuses(MILESTONES)})
-  AND (e.txid, e.id) > (%(txid)s, %(id)s)
-  AND e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
 ORDER BY e.txid, e.id
 LIMIT %(size)s"""
 
