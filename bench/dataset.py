@@ -18,10 +18,19 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from bench.stories import CASE_COLUMNS, EVENT_COLUMNS, LINE_COLUMNS, NOTIFICATION_COLUMNS, Actors, Ids, StoryTeller
+from bench.stories import (
+    CASE_COLUMNS,
+    DOCUMENT_TABLES,
+    EVENT_COLUMNS,
+    LINE_COLUMNS,
+    NOTIFICATION_COLUMNS,
+    Actors,
+    Ids,
+    StoryTeller,
+)
 
-GENERATOR_VERSION = 1
-TABLES = ("cases_case", "cases_lineitem", "cases_approvalevent", "cases_congressionalnotification")
+GENERATOR_VERSION = 2  # 2: the BASIC LOA document of every offered case (what a purchaser reads, DESIGN §8)
+TABLES = ("cases_case", "cases_lineitem", "cases_approvalevent", "cases_congressionalnotification", *DOCUMENT_TABLES)
 
 # Users of the stories and of the benchmark's tokens: (username, role, purchaser).
 USERS = [
@@ -163,6 +172,9 @@ def next_ids(url: str) -> Ids:
                 "SELECT COALESCE(MAX(id), 0) + 1 FROM cases_congressionalnotification"
             ).fetchone()[0],
         )
+        for table, counter in zip(DOCUMENT_TABLES, ("document", "document_line", "note", "payment"), strict=True):
+            query = sql.SQL("SELECT COALESCE(MAX(id), 0) + 1 FROM {}").format(sql.Identifier(table))
+            setattr(ids, counter, conn.execute(query).fetchone()[0])
         rows = conn.execute("SELECT purchaser_id, implementing_agency_id, COUNT(*) FROM cases_case GROUP BY 1, 2")
         ids.designators = {(p, a): n for p, a, n in rows}
         for number in conn.execute("SELECT transmittal_number FROM cases_congressionalnotification").fetchall():
@@ -181,6 +193,7 @@ def load(url: str, *, cases: int, seed: int, actors: Actors, purchaser=None, sta
     progress = Progress(label, cases)
     lines = events = 0
     notifications = []
+    frozen: dict[str, list[tuple]] = {table: [] for table in DOCUMENT_TABLES}
     with ExitStack() as stack:
         case_conn, line_conn, event_conn = (stack.enter_context(_loading_session(url)) for _ in range(3))
         # Every event is written by this one transaction, so it carries its id, as the trigger would.
@@ -199,16 +212,18 @@ def load(url: str, *, cases: int, seed: int, actors: Actors, purchaser=None, sta
             events += len(story.events)
             if story.notification:
                 notifications.append(story.notification)
+            for table, (_, name) in DOCUMENT_TABLES.items():
+                frozen[table] += getattr(story, name)
             if done % 500 == 0 or done == cases:
                 progress.update(done)
         progress.close()
-    with (
-        _loading_session(url) as conn,
-        conn.cursor() as cursor,
-        _copy(cursor, "cases_congressionalnotification", NOTIFICATION_COLUMNS) as copy,
-    ):
-        for row in notifications:
-            copy.write_row(row)
+    with _loading_session(url) as conn, conn.cursor() as cursor:
+        tables = {"cases_congressionalnotification": (NOTIFICATION_COLUMNS, notifications)}
+        tables |= {table: (columns, frozen[table]) for table, (columns, _) in DOCUMENT_TABLES.items()}
+        for table, (columns, rows) in tables.items():
+            with _copy(cursor, table, columns) as copy:
+                for row in rows:
+                    copy.write_row(row)
     with _connect(url) as conn:
         conn.execute(TOTALS_SQL, {"first": first_case})
         for table in TABLES:

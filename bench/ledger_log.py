@@ -35,6 +35,64 @@ def _summary(seconds: list[float]) -> str:
     return f"median {statistics.median(ordered) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms over {len(ordered)}"
 
 
+def _stats(seconds: list[float]) -> dict:
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return {"median_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(p95 * 1000, 2),
+            "count": len(ordered)}  # fmt: skip
+
+
+def measure(proofs: int) -> dict:
+    """The log brought up to every event, then timed: checkpoints and proofs through the API routes."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from fms.accounts.models import User
+    from fms.accounts.services import token_issue
+    from fms.ledger.models import ApprovalEvent, LogEntry
+    from fms.ledger.proofs import log_size
+    from fms.ledger.signing import read_signer
+    from fms.ledger.transparency import log_append_settled, tree_head_sign
+
+    signer = read_signer()
+    out: dict = {"events": ApprovalEvent.objects.count(), "log_before": log_size()}
+    step(f"{out['events']:,} events; the log has {out['log_before']:,} entries")
+    seconds, appended = _timed(log_append_settled)
+    out["catch_up"] = {"appended": appended, "seconds": round(seconds, 1)}
+    if appended:
+        step(f"sequencer: appended {appended:,} events in {seconds:.1f} s ({appended / seconds:,.0f} events/s)")
+    seconds, head = _timed(tree_head_sign, signer=signer)
+    out["checkpoint_ms"] = round(seconds * 1000, 1) if head else None
+    seconds, head = _timed(tree_head_sign, signer=signer)
+    out["checkpoint_unchanged_ms"] = round(seconds * 1000, 1)
+    size = out["size"] = log_size()
+
+    user = User.objects.get(username="auditor")
+    _, secret = token_issue(actor=None, user=user, days=1, name="benchmark")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
+    rng = random.Random(2018)
+    indices = [rng.randrange(size) for _ in range(proofs)]
+    event_ids = dict(LogEntry.objects.filter(log_index__in=indices).values_list("log_index", "event_id"))
+    requests = {
+        "inclusion": [("/api/v1/ledger/proof/inclusion/", {"event": event_ids[i], "size": size}) for i in indices],
+        "consistency": [
+            ("/api/v1/ledger/proof/consistency/", {"from": rng.randrange(1, size), "to": size}) for _ in range(proofs)
+        ],
+    }
+    for kind, calls in requests.items():
+        timings, queries = [], set()
+        for path, params in calls:
+            with CaptureQueriesContext(connection) as captured:
+                seconds, response = _timed(client.get, path, params)
+            assert response.status_code == 200, response.content
+            timings.append(seconds)
+            queries.add(len(captured))
+        out[kind] = {**_stats(timings), "queries": sorted(queries)}
+        step(f"{kind} proof at size {size:,} (GET, in-process): {_summary(timings)}; SQL queries {sorted(queries)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not os.environ.get("DATABASE_URL"):
@@ -43,64 +101,16 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.run([*devdb, sys.executable, "-m", "bench.ledger_log", *argv], check=False).returncode
     parser = argparse.ArgumentParser(prog="python -m bench.ledger_log", description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true")
+    parser.add_argument("--database", help="the data set's database (as python -m bench --database)")
     parser.add_argument("--proofs", type=int, default=200, help="proofs of each kind to time (default 200)")
     own = parser.parse_args(argv)
-    data, _env = prepare(bench_args(["--small"] if own.small else []))
-
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from fms.accounts.models import User
-    from fms.accounts.services import token_issue
-    from fms.ledger.log_verification import verify_log
-    from fms.ledger.models import ApprovalEvent, LogEntry
-    from fms.ledger.proofs import log_size
-    from fms.ledger.signing import read_signer
-    from fms.ledger.transparency import log_append_settled, tree_head_sign
-
-    signer = read_signer()
-    events = ApprovalEvent.objects.count()
-    step(f"data set {data['database']}: {events:,} events; the log has {log_size():,} entries")
-    seconds, appended = _timed(log_append_settled)
-    if appended:
-        rate = f"{appended / seconds:,.0f} events/s"
-        step(f"sequencer (from {events - appended:,}): appended {appended:,} events in {seconds:.1f} s ({rate})")
-    seconds, head = _timed(tree_head_sign, signer=signer)
-    step(
-        f"checkpoint of {log_size():,} entries: signed in {seconds * 1000:.1f} ms" if head else "checkpoint: unchanged"
+    data, _env = prepare(
+        bench_args([*(["--small"] if own.small else []), *(["--database", own.database] if own.database else [])])
     )
-    seconds, head = _timed(tree_head_sign, signer=signer)
-    step(f"checkpoint with nothing new: {seconds * 1000:.1f} ms (nothing signed: {head is None})")
+    step(f"data set {data['database']}")
+    measure(own.proofs)
 
-    size = log_size()
-    user = User.objects.get(username="auditor")
-    _, secret = token_issue(actor=None, user=user, days=1)
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1")
-    rng = random.Random(2018)
-    indices = [rng.randrange(size) for _ in range(own.proofs)]
-    event_ids = dict(LogEntry.objects.filter(log_index__in=indices).values_list("log_index", "event_id"))
-
-    timings, queries = [], set()
-    for index in indices:
-        with CaptureQueriesContext(connection) as captured:
-            seconds, response = _timed(
-                client.get, "/api/v1/ledger/proof/inclusion/", {"event": event_ids[index], "size": size}
-            )
-        assert response.status_code == 200, response.content
-        timings.append(seconds)
-        queries.add(len(captured))
-    step(f"inclusion proof at size {size:,} (GET, in-process): {_summary(timings)}; SQL queries {sorted(queries)}")
-
-    timings, queries = [], set()
-    for _ in range(own.proofs):
-        first = rng.randrange(1, size)
-        with CaptureQueriesContext(connection) as captured:
-            seconds, response = _timed(client.get, "/api/v1/ledger/proof/consistency/", {"from": first, "to": size})
-        assert response.status_code == 200, response.content
-        timings.append(seconds)
-        queries.add(len(captured))
-    step(f"consistency proof to size {size:,} (GET, in-process): {_summary(timings)}; SQL queries {sorted(queries)}")
+    from fms.ledger.log_verification import verify_log
 
     seconds, result = _timed(verify_log)
     step(

@@ -48,7 +48,7 @@ def walk_cases(server: Server, secret: str, page_size: int = 50) -> dict:
     return {"pages": pages, "rows": rows, "deep_path": deepest, "walk_seconds": round(time.monotonic() - started, 2)}
 
 
-def query_counts(secrets: dict[str, str], detail_id: str, approve: Request | None) -> dict:
+def query_counts(secrets: dict[str, str], detail_id: str, approve: Request | None, document: str) -> dict:
     """SQL statements per request, through Django's test client on the benchmark database."""
     from django.db import connection
     from django.test import Client
@@ -66,6 +66,7 @@ def query_counts(secrets: dict[str, str], detail_id: str, approve: Request | Non
     counts = {f"case_list_page_{n}": count(client, f"{CASE_LIST}&page_size={n}") for n in (1, 50, 500)}
     counts["case_detail"] = count(client, f"/api/v1/cases/{detail_id}/")
     counts["event_feed"] = count(client, FEED)
+    counts["document"] = count(client, document)
     if approve is not None:
         headers = dict(approve.headers)
         counts["line_approve"] = count(

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench import dataset, measure, report, servers
@@ -31,11 +32,25 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-install", action="store_true", help="do not try to apt-get install wrk")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json", help="where to write the results")
+    parser.add_argument("--database", help="the data set's database (default fms_bench, fms_bench_small, fms_bench_N)")
+    parser.add_argument("--ports", default="8100-8199", help="ports for the servers, FIRST-LAST (default 8100-8199)")
+    ledger = parser.add_mutually_exclusive_group()
+    ledger.add_argument("--ledger", action="store_true", default=None, help="time checkpoints and proofs (default "
+                        "on at 100,000 cases: about 1,000,000 events; off with --small)")  # fmt: skip
+    ledger.add_argument("--no-ledger", action="store_false", dest="ledger", help="skip the ledger's timings")
+    parser.add_argument("--no-pgbouncer", action="store_true", help="do not measure through PgBouncer")
+    parser.add_argument("--proofs", type=int, default=100, help="proofs of each kind to time (default 100)")
     args = parser.parse_args(argv)
     args.cases = args.cases or (10_000 if args.small else 100_000)
     args.rounds = args.rounds or (3 if args.small else 5)
     args.duration = args.duration or (5.0 if args.small else 10.0)
+    args.ledger = (args.cases >= LEDGER_CASES) if args.ledger is None else args.ledger
+    first, _, last = args.ports.partition("-")
+    args.ports = range(int(first), int(last or first) + 1)
     return args
+
+
+LEDGER_CASES = 100_000  # the default data set: about 1,000,000 events
 
 
 def bench_ledger_key() -> Path:
@@ -58,7 +73,7 @@ def step(text: str) -> None:
 
 def prepare(args) -> tuple[dict, dict]:
     """The data set, ready, and the environment the servers (and manage.py) run with."""
-    name = {10_000: "fms_bench_small", 100_000: "fms_bench"}.get(args.cases, f"fms_bench_{args.cases}")
+    name = args.database or {10_000: "fms_bench_small", 100_000: "fms_bench"}.get(args.cases, f"fms_bench_{args.cases}")
     url = dataset.database_url(os.environ["DATABASE_URL"], name)
     marker = None if args.rebuild else dataset.read_marker(url)
     fits = marker is not None and (marker.cases, marker.seed, marker.generator) == (
@@ -206,28 +221,38 @@ def main(argv: list[str] | None = None) -> int:
     tokens = issue_tokens()
     pool = approve_pool(env["DATABASE_URL"], actors, int(400 * args.duration) + 1, tokens, args.seed)
     detail_id = first_case_of(env["DATABASE_URL"], "JA")
+    document_path = document_of(env["DATABASE_URL"], "JA")
     step("counting SQL queries per request (Django test client)")
-    results["queries"] = measure.query_counts(tokens, detail_id, pool.pop())
+    results["queries"] = measure.query_counts(tokens, detail_id, pool.pop(), document_path)
     results["queries"]["floor_any_request"] = 1
     feed_deep = feed_cursor_at(env["DATABASE_URL"], "JA", 0.9)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    ports = servers.free_ports(3)
-    step(f"starting gunicorn: the product on {ports[0]}, the floor on {ports[1]}, without the read audit on {ports[2]}")
-    ours = servers.start("ours", "fms.wsgi:application", ports[0], env, RESULTS)
-    try:
-        floor = servers.start("floor", "bench.floor:application", ports[1], env, RESULTS)
-        try:
-            # The same product with READ_AUDIT_ENABLED=0, only to show what the read audit costs.
-            unaudited = servers.start("unaudited", "fms.wsgi:application", ports[2], {**env, **NO_AUDIT}, RESULTS)
-            try:
-                results.update(measure_servers(args, load, ours, floor, tokens, detail_id, feed_deep, pool, unaudited))
-            finally:
-                unaudited.stop()
-        finally:
-            floor.stop()
-    finally:
-        ours.stop()
+    ports = servers.free_ports(4, args.ports)
+    step(
+        f"starting gunicorn: the product on {ports[0]}, the floor on {ports[1]}, without the read audit on "
+        f"{ports[2]}, through PgBouncer on {ports[3]}"
+    )
+    with contextlib.ExitStack() as running:
+        ours = running.enter_context(servers.started("ours", "fms.wsgi:application", ports[0], env, RESULTS))
+        floor = running.enter_context(servers.started("floor", "bench.floor:application", ports[1], env, RESULTS))
+        # The same product with READ_AUDIT_ENABLED=0, only to show what the read audit costs.
+        unaudited = running.enter_context(
+            servers.started("unaudited", "fms.wsgi:application", ports[2], {**env, **NO_AUDIT}, RESULTS)
+        )
+        bounced, results["pgbouncer"] = None, {"measured": False, "reason": "--no-pgbouncer"}
+        if not args.no_pgbouncer:
+            bounced, results["pgbouncer"] = through_pgbouncer(running, env, ports[3])
+        urls = Urls(detail_id, feed_deep, document_path)
+        results.update(measure_servers(args, load, Sides(ours, floor, unaudited, bounced), tokens, urls, pool))
+
+    if args.ledger:
+        step("the transparency log: catch-up, checkpoints, inclusion and consistency proofs")
+        from bench import ledger_log
+
+        results["ledger"] = ledger_log.measure(proofs=args.proofs)
+    else:
+        results["ledger"] = None
 
     step("verify_ledger over every event")
     results["verify_ledger"] = measure.verify_ledger(env)
@@ -236,12 +261,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# Cases a purchaser sees (DESIGN §8): a document of them was offered (an offer event in the ledger).
+OFFERED_CASES = """SELECT c.case_id FROM cases_case c WHERE c.purchaser_id = %s AND EXISTS (
+    SELECT 1 FROM cases_approvalevent e WHERE e.case_id = c.id AND e.line_item_id IS NULL AND e.action = 'offer')"""
+
+
 def first_case_of(url: str, purchaser: str) -> str:
+    """The purchaser's latest case it can see: the first of its list."""
     import psycopg
 
     with psycopg.connect(url) as conn:
-        query = "SELECT case_id FROM cases_case WHERE purchaser_id = %s ORDER BY updated_at DESC, id DESC LIMIT 1"
-        return conn.execute(query, [purchaser]).fetchone()[0]
+        return conn.execute(f"{OFFERED_CASES} ORDER BY c.updated_at DESC, c.id DESC LIMIT 1", [purchaser]).fetchone()[0]
+
+
+def document_of(url: str, purchaser: str) -> str:
+    """The path of the BASIC document of the purchaser's latest accepted case (the one in force)."""
+    import psycopg
+
+    query = f"{OFFERED_CASES} AND c.status = 'accepted' ORDER BY c.updated_at DESC, c.id DESC LIMIT 1"
+    with psycopg.connect(url) as conn:
+        case_id = conn.execute(query, [purchaser]).fetchone()[0]
+    return f"/api/v1/cases/{case_id}/documents/BASIC/"
 
 
 def server_version(url: str) -> str:
@@ -252,47 +292,111 @@ def server_version(url: str) -> str:
 
 
 def feed_cursor_at(url: str, purchaser: str, depth: float) -> str:
-    """The feed cursor `depth` of the way through a purchaser's events (as a client would hold it)."""
+    """The feed cursor `depth` of the way through a purchaser's events (as a client would hold it):
+    the purchaser's own sealed id of that event (fms.core.opaque, keyed as the servers are)."""
     import psycopg
 
+    from fms.core.opaque import seal_pair
+
     with psycopg.connect(url) as conn:
-        visible = "FROM cases_approvalevent e JOIN cases_case c ON c.id = e.case_id WHERE c.purchaser_id = %s"
-        count = conn.execute(f"SELECT COUNT(*) {visible}", [purchaser]).fetchone()[0]
+        visible = (
+            "FROM cases_approvalevent e JOIN cases_case c ON c.id = e.case_id WHERE c.purchaser_id = %s "
+            f"AND e.line_item_id IS NULL AND e.action IN {MILESTONES} AND c.case_id IN ({OFFERED_CASES})"
+        )
+        count = conn.execute(f"SELECT COUNT(*) {visible}", [purchaser, purchaser]).fetchone()[0]
         query = f"SELECT e.txid, e.id {visible} ORDER BY e.txid, e.id OFFSET %s LIMIT 1"
-        txid, event_id = conn.execute(query, [purchaser, int(count * depth)]).fetchone()
-        return f"{txid}.{event_id}"
+        txid, event_id = conn.execute(query, [purchaser, purchaser, int(count * depth)]).fetchone()
+        return seal_pair(f"events:{purchaser}", txid, event_id)
+
+
+MILESTONES = ("offer", "accept", "implement", "complete_supply", "close", "cancel", "issue")
 
 
 NO_AUDIT = {"READ_AUDIT_ENABLED": "0"}
 
 
-def measure_servers(
-    args, load: Load, ours, floor, tokens: dict, detail_id: str, after: str, pool: list, unaudited
-) -> dict:
+@dataclass(frozen=True)
+class Sides:
+    ours: servers.Server
+    floor: servers.Server
+    unaudited: servers.Server
+    bounced: servers.Server | None  # the product through PgBouncer; None when it could not be had
+
+
+@dataclass(frozen=True)
+class Urls:
+    detail_id: str
+    feed_after: str
+    document: str
+
+
+def through_pgbouncer(running: contextlib.ExitStack, env: dict, port: int) -> tuple:
+    """The product through Debian's PgBouncer in transaction mode, or (None, why not)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from tools import pgbouncer
+
+    url = urlsplit(env["DATABASE_URL"])
+    # Session settings of a direct connection: here the pooler's, on each server connection it opens.
+    timeouts = (
+        f"SELECT set_config('statement_timeout', '{settings.DB_STATEMENT_TIMEOUT_MS}', false), "
+        f"set_config('lock_timeout', '{settings.DB_LOCK_TIMEOUT_MS}', false)"
+    )
+    try:
+        bouncer = pgbouncer.start(
+            url.hostname,
+            url.port or 5432,
+            user=url.username or "postgres",
+            dbname=url.path.lstrip("/"),
+            workdir=RESULTS / "pgbouncer",
+            connect_query=timeouts,
+        )
+    except pgbouncer.Unavailable as missing:
+        step(f"PgBouncer not measured: {missing}")
+        return None, {"measured": False, "reason": str(missing)}
+    running.callback(bouncer.stop)
+    version = ".".join(map(str, pgbouncer.version(pgbouncer.ensure())))
+    pooled = {**env, "DATABASE_URL": bouncer.url(), "DATABASE_POOLER": "pgbouncer"}
+    server = running.enter_context(servers.started("pgbouncer", "fms.wsgi:application", port, pooled, RESULTS))
+    return server, {"measured": True, "version": version, "mode": "transaction", "port": bouncer.port}
+
+
+def measure_servers(args, load: Load, sides: Sides, tokens: dict, urls: Urls, pool: list) -> dict:
+    ours, floor = sides.ours, sides.floor
     client = measure.bearer(tokens["client_ja"])
     out: dict = {}
     step("checking that the floor answers with the product's documents")
-    out["floor_matches"] = report.same_documents(ours, floor, tokens["client_ja"], detail_id)
+    out["floor_matches"] = report.same_documents(ours, floor, tokens["client_ja"], urls.detail_id, urls.document)
     step("walking the client's case list to its last page")
     out["walk"] = measure.walk_cases(ours, tokens["client_ja"])
     first = Request("GET", measure.CASE_LIST, client)
     deep = Request("GET", out["walk"]["deep_path"], client)
-    detail = Request("GET", f"/api/v1/cases/{detail_id}/", client)
+    detail = Request("GET", f"/api/v1/cases/{urls.detail_id}/", client)
+    document = Request("GET", urls.document, client)
     feed = Request("GET", measure.FEED, client)
-    feed_deep = Request("GET", f"{measure.FEED}?after={after}", client)
-    for server in (ours, floor, unaudited):  # warm them all: connections, caches
-        for request in (first, deep, detail, feed, feed_deep):
+    feed_deep = Request("GET", f"{measure.FEED}?after={urls.feed_after}", client)
+    healthz = Request("GET", "/healthz")
+    for server in (ours, floor, sides.unaudited, sides.bounced):  # warm them all: connections, caches
+        for request in (first, deep, detail, document, feed, feed_deep) if server else ():
             load.run(server.url, request, 1)
     pairs = {
         "case_list": ((ours.url, first), (floor.url, first)),
         "case_detail": ((ours.url, detail), (floor.url, detail)),
         "event_feed": ((ours.url, feed), (floor.url, feed)),
+        "document": ((ours.url, document), (floor.url, document)),
+        # Django and the whole middleware stack answering without a query, against the floor's detail:
+        # the headroom above the floor that Django itself leaves.
+        "django_floor": ((ours.url, healthz), (floor.url, detail)),
         "deep_vs_first_page": ((ours.url, deep), (ours.url, first)),
         "floor_deep_vs_first_page": ((floor.url, deep), (floor.url, first)),
         "feed_deep_vs_first_page": ((ours.url, feed_deep), (ours.url, feed)),
         # One read-audit row spooled (written and fsync'd) per response, against none.
-        "case_detail_audit_on_vs_off": ((ours.url, detail), (unaudited.url, detail)),
+        "case_detail_audit_on_vs_off": ((ours.url, detail), (sides.unaudited.url, detail)),
     }
+    if sides.bounced:
+        pairs["pgbouncer_vs_direct"] = ((sides.bounced.url, first), (ours.url, first))
     step(
         f"{args.rounds} alternating rounds x {args.duration:g}s per side ({load.tool}, {args.connections} connections)"
     )

@@ -1,5 +1,6 @@
-"""gunicorn for the product and for the floor, on 127.0.0.1, ports 8100-8199 only."""
+"""gunicorn for the product and for the floor, on 127.0.0.1, ports 8100-8199 unless told others."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -16,15 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PORTS = range(8100, 8200)
 
 
-def free_ports(count: int) -> list[int]:
+def free_ports(count: int, ports: range = PORTS) -> list[int]:
     found = []
-    for port in PORTS:
+    for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 found.append(port)
         if len(found) == count:
             return found
-    raise SystemExit("bench: no free port in 8100-8199")
+    raise SystemExit(f"bench: not {count} free ports in {ports.start}-{ports.stop - 1}")
 
 
 @dataclass
@@ -87,3 +88,13 @@ def start(name: str, app: str, port: int, env: dict[str, str], log_dir: Path, wo
         time.sleep(0.2)
     server.stop()
     raise SystemExit(f"bench: {name} did not answer on port {port} within 60 s; see {log}")
+
+
+@contextlib.contextmanager
+def started(name: str, app: str, port: int, env: dict[str, str], log_dir: Path):
+    """A started server, stopped when the block ends, however it ends."""
+    server = start(name, app, port, env, log_dir)
+    try:
+        yield server
+    finally:
+        server.stop()

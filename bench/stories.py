@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fms.cases import digests, rules
+from fms.documents import content, notes, pricing
 from fms.ledger.chain import GENESIS, event_hash
 
 # Share of cases per purchaser (reference data codes); Japan is the client the benchmark reads as.
@@ -87,6 +88,23 @@ NOTIFICATION_COLUMNS = (
     "id", "transmittal_number", "purchaser_id", "notified_on", "mde_value", "total_value", "description", "emergency",
     "created_at",
 )  # fmt: skip
+# The BASIC LOA document of every case that reached `offered`, frozen as fms.documents.services freezes it.
+DOCUMENT_COLUMNS = (
+    "id", "case_id", "label", "kind", "status", "reason", "terms_of_sale", "title", "description", "offered_on",
+    "offer_expires_on", "issued_on", "accepted_on", "acceptance_method", "signatory_name", "signatory_title",
+    "signed_copy_sha256", "withdrawn_reason", "content_hash", *content.COST_FIELDS, "created_by_id", "created_at",
+    "updated_at",
+)  # fmt: skip
+DOCUMENT_LINE_COLUMNS = ("id", "document_id", *(f for f in content.LINE_FIELDS if f != "total_cost"))
+NOTE_COLUMNS = ("id", "document_id", *content.NOTE_FIELDS)
+PAYMENT_COLUMNS = ("id", "document_id", *content.PAYMENT_FIELDS)
+# table -> (COPY columns, the Story attribute holding its rows), in loading order
+DOCUMENT_TABLES = {
+    "documents_loadocument": (DOCUMENT_COLUMNS, "documents"),
+    "documents_loadocumentline": (DOCUMENT_LINE_COLUMNS, "document_lines"),
+    "documents_loanote": (NOTE_COLUMNS, "notes"),
+    "documents_paymentschedulerow": (PAYMENT_COLUMNS, "payments"),
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +123,10 @@ class Story:
     lines: list[tuple] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     notification: tuple | None = None
+    documents: list[tuple] = field(default_factory=list)
+    document_lines: list[tuple] = field(default_factory=list)
+    notes: list[tuple] = field(default_factory=list)
+    payments: list[tuple] = field(default_factory=list)
 
 
 def designator(n: int) -> str:
@@ -120,6 +142,10 @@ class Ids:
     line: int = 1
     event: int = 1
     notification: int = 1
+    document: int = 1
+    document_line: int = 1
+    note: int = 1
+    payment: int = 1
     designators: dict[tuple[str, str], int] = field(default_factory=dict)
     transmittals: dict[int, int] = field(default_factory=dict)
 
@@ -177,9 +203,12 @@ class StoryTeller:
 
         def case_step(action: str, actor, from_status: str, to_status: str, comment: str = "") -> None:
             at = clock.tick()
+            digest = digests.case_digest(header, {line["line_number"]: line["digest"] for line in lines if line["pk"]})
             if action == "offer":
                 header["offer_expires_on"] = rules.offer_expiry(at.date())
-            digest = digests.case_digest(header, {line["line_number"]: line["digest"] for line in lines if line["pk"]})
+                digest = self.offer_basic(story, case_pk, case_id, header, lines, officer, at)
+            if action == "accept":
+                self.accept_basic(story, at)
             chain.append(None, action, from_status, to_status, actor, comment, at, digest)
 
         def line_step(line: dict, action: str, actor, to_status: str, comment: str = "") -> None:
@@ -230,7 +259,9 @@ class StoryTeller:
                     for action in AFTER_REVIEW:
                         actor = reviewer if action == "propose" else officer
                         if action == "offer" and required:  # after the congressional review period
-                            clock.wait_days(rules.formal_review_days(REVIEW_GROUPS[purchaser]) + 1)
+                            clock.wait_days(
+                                rules.NOTIFICATION_THRESHOLDS[REVIEW_GROUPS[purchaser]].formal_review_days + 1
+                            )
                         case_step(action, actor, status, STEP_TARGET[action])
                         status = STEP_TARGET[action]
                         if status == final:
@@ -262,7 +293,66 @@ class StoryTeller:
             for line in lines
         ]
         story.events = chain.events
+        for columns, name in DOCUMENT_TABLES.values():
+            setattr(story, name, [row(values, columns) for values in getattr(story, name)])
         return story
+
+    def offer_basic(self, story: Story, case_pk: int, case_id: str, header: dict, lines: list, officer, at) -> str:
+        """The BASIC document frozen from the (approved) working lines at the offer; returns its content hash,
+        which the offer event records (verify_ledger checks both)."""
+        ids, offered_on = self.ids, at.date()
+        frozen = [
+            {**{name: line[name] for name in LINE_VALUE_NAMES}, "change": "added", **LINE_CODES,
+             "total_cost": line["quantity"] * line["unit_cost"]}
+            for line in lines
+        ]  # fmt: skip
+        priced = [pricing.PricedLine(line["line_number"], line["total_cost"]) for line in frozen]
+        net = sum((line.value for line in priced), Decimal("0.00"))
+        # Every line is carried by the United States (no delivery term code): a transportation estimate.
+        summary = pricing.cost_summary(priced, priced_on=offered_on, transportation=pricing.round_cents(net / 50))
+        schedule = pricing.payment_schedule(priced, total=summary.total_estimated_cost, starts_on=offered_on)
+        categories = {line["line_number"]: line["category"] for line in frozen}
+        library = notes.notes_for(notes.NoteFacts(priced, categories, offered_on, header["offer_expires_on"]))
+        document = {
+            "id": ids.document, "case_id": case_pk, "label": "BASIC", "kind": "basic", "status": "offered",
+            "reason": "", "terms_of_sale": "Cash with acceptance", "title": header["title"],
+            "description": header["description"], "offered_on": offered_on,
+            "offer_expires_on": header["offer_expires_on"], "issued_on": None, "accepted_on": None,
+            "acceptance_method": "", "signatory_name": "", "signatory_title": "", "signed_copy_sha256": "",
+            "withdrawn_reason": "", **summary.as_dict(), "created_by_id": officer[0], "created_at": at,
+            "updated_at": at,
+        }  # fmt: skip
+        ids.document += 1
+        note_rows = [{"number": n, "key": key, "title": title, "text": text}
+                     for n, (key, title, text) in enumerate(library, start=1)]  # fmt: skip
+        payment_rows = [{"position": n, "due_on": r.due_on, "amount": r.amount, "cumulative": r.cumulative}
+                        for n, r in enumerate(schedule, start=1)]  # fmt: skip
+        document["content_hash"] = content.content_hash(
+            content.document_content(
+                header={**document, "case_id": case_id, "supersedes": None},
+                lines=frozen,
+                notes=note_rows,
+                cost_summary=document,
+                payment_schedule=payment_rows,
+            )
+        )
+        story.documents.append(document)
+        for rows, values, counter in (
+            (story.document_lines, frozen, "document_line"),
+            (story.notes, note_rows, "note"),
+            (story.payments, payment_rows, "payment"),
+        ):
+            for value in values:
+                rows.append({**value, "id": getattr(ids, counter), "document_id": document["id"]})
+                setattr(ids, counter, getattr(ids, counter) + 1)
+        return document["content_hash"]
+
+    @staticmethod
+    def accept_basic(story: Story, at: dt.datetime) -> None:
+        story.documents[-1].update(
+            status="accepted", accepted_on=at.date(), acceptance_method="online",
+            signatory_name="Director, Foreign Procurement", signatory_title="Purchaser officer", updated_at=at,
+        )  # fmt: skip
 
     def line_content(self, number: int) -> dict:
         rng = self.rng
@@ -305,6 +395,16 @@ class StoryTeller:
             "created_at": at,
         }
         return row(notification, NOTIFICATION_COLUMNS)
+
+
+# What a frozen line copies from the working line (fms.documents.services.LINE_VALUE_FIELDS, the
+# codes the stories leave empty set here), and the codes as the working line has them.
+LINE_VALUE_NAMES = ("line_number", "category", "description", "masl", "quantity", "unit_of_issue", "unit_cost",
+                    "is_mde", "is_sme")  # fmt: skip
+LINE_CODES = {
+    "source_code": "", "type_of_assistance": "", "offer_release_code": "", "delivery_term_code": "",
+    "months_of_service": None, "delivery_from_months": None, "delivery_to_months": None,
+}  # fmt: skip
 
 
 def row(values: dict, columns: tuple[str, ...], default=None) -> tuple:
