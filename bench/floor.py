@@ -145,7 +145,8 @@ WITH {SCOPE}
 SELECT json_build_object(
     'case', c.case_id, 'label', d.label, 'kind', d.kind, 'status', d.status, 'reason', d.reason,
     'supersedes', s.label, 'terms_of_sale', d.terms_of_sale, 'offered_on', d.offered_on,
-    'offer_expires_on', d.offer_expires_on, 'issued_on', d.issued_on, 'content_hash', d.content_hash,
+    'offer_expires_on', d.offer_expires_on, 'reinstated_until', d.reinstated_until, 'issued_on', d.issued_on,
+    'content_hash', d.content_hash,
     'acceptance', CASE WHEN d.accepted_on IS NOT NULL THEN json_build_object(
         'accepted_on', d.accepted_on, 'method', d.acceptance_method, 'signatory_name', d.signatory_name,
         'signatory_title', d.signatory_title, 'signed_copy_sha256', d.signed_copy_sha256) END,
@@ -171,7 +172,8 @@ FEED = f"""
 WITH {SCOPE}
 SELECT e.txid, e.id, json_build_object(
         'case', c.case_id, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status,
-        'occurred_at', e.occurred_at, 'hash', e.hash, 'actor', c.implementing_agency_id, 'actor_name', a.name
+        'occurred_at', e.occurred_at, 'hash', e.hash, 'document', e.document, 'actor', c.implementing_agency_id,
+        'actor_name', a.name
     )::text, (SELECT purchaser_id FROM scope)
 FROM (
     SELECT * FROM cases_approvalevent e
