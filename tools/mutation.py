@@ -35,10 +35,9 @@ SKIPPED = {34}
 ENV = {"DATABASE_URL": "postgres://unused@127.0.0.1:1/fast-tests-use-no-database", **os.environ}
 
 
-def fast_tests() -> list[str]:
-    """The pytest arguments mutmut runs with: its options and the fast test files."""
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
-    return [*config["pytest_add_cli_args"], *config["pytest_add_cli_args_test_selection"]]
+def pytest_options() -> list[str]:
+    """The pytest options mutmut runs with (the table mutants use them too)."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["pytest_add_cli_args"]
 
 
 def mutmut(*args: str, **options) -> subprocess.CompletedProcess:
@@ -102,7 +101,7 @@ def main() -> int:
     print(f"threshold: {args.threshold:.0f}% killed in every module")
 
     if not args.no_run:
-        for mutant, outcome in table_mutants.run(ENV, fast_tests()):
+        for mutant, outcome in table_mutants.run(ENV, pytest_options()):
             failed = True
             print(f"  survived: {mutant.path}: {mutant.what}: {mutant.old!r} -> {mutant.new!r} ({outcome})")
     return 1 if failed else 0

@@ -20,6 +20,26 @@ WORKFLOW, RULES, DIGESTS = "fms/cases/workflow.py", "fms/cases/rules.py", "fms/c
 CANONICAL, CHAIN = "fms/ledger/canonical.py", "fms/ledger/chain.py"
 NOTIFICATION_RULES = "fms/notifications/rules.py"
 
+# The fast test files that check each module's tables: a table mutant runs only these (a new pytest
+# process per mutant is the cost here). A mutant that only another module's tests would kill shows up
+# as a survivor, never as a silent pass.
+_CASE_TESTS = ["tests/cases/test_workflow.py", "tests/cases/test_workflow_remedies.py"]
+_RULE_TESTS = ["tests/cases/test_rules.py", "tests/notifications/test_rules.py"]
+_LEDGER_TESTS = [
+    "tests/ledger/test_known_answers.py",
+    "tests/ledger/test_event_format_2.py",
+    "tests/ledger/test_chain_tampering.py",
+    "tests/cases/test_digests.py",
+]
+TESTS_OF = {
+    WORKFLOW: _CASE_TESTS,
+    RULES: _RULE_TESTS,
+    NOTIFICATION_RULES: _RULE_TESTS,
+    DIGESTS: _LEDGER_TESTS,
+    CANONICAL: _LEDGER_TESTS,
+    CHAIN: _LEDGER_TESTS,
+}
+
 
 @dataclass(frozen=True)
 class Mutant:
@@ -211,13 +231,13 @@ def _fast_tests(env: dict, cwd: Path, pytest_args: list[str]) -> subprocess.Comp
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)  # noqa: S603 (our venv's pytest)
 
 
-def _run_on_a_copy(env: dict, pytest_args: list[str], mutants: list[Mutant]) -> list[tuple[Mutant, str]]:
+def _run_on_a_copy(env: dict, options: list[str], mutants: list[Mutant]) -> list[tuple[Mutant, str]]:
     """Apply each mutant in turn to one scratch copy of the code; a control run of the unmutated copy first."""
     survivors = []
     with tempfile.TemporaryDirectory(prefix="fms-table-mutants-") as tmp:
         copy = Path(tmp)
         _copy_project(copy)
-        control = _fast_tests(env, copy, pytest_args)
+        control = _fast_tests(env, copy, [*options, *dict.fromkeys(f for files in TESTS_OF.values() for f in files)])
         if control.returncode != 0:
             raise RuntimeError(f"the fast tests fail on the unmutated copy:\n{control.stdout[-3000:]}")
         for mutant in mutants:
@@ -225,7 +245,7 @@ def _run_on_a_copy(env: dict, pytest_args: list[str], mutants: list[Mutant]) -> 
             original = target.read_text()
             target.write_text(_apply(original, mutant))
             try:
-                result = _fast_tests(env, copy, pytest_args)
+                result = _fast_tests(env, copy, [*options, *TESTS_OF[mutant.path]])
             finally:
                 target.write_text(original)
             if result.returncode == 0:
@@ -235,12 +255,12 @@ def _run_on_a_copy(env: dict, pytest_args: list[str], mutants: list[Mutant]) -> 
     return survivors
 
 
-def run(env: dict, pytest_args: list[str]) -> list[tuple[Mutant, str]]:
+def run(env: dict, options: list[str]) -> list[tuple[Mutant, str]]:
     """Every mutant that survived, with what happened: one copy of the code and one pytest at a time per core."""
     started = time.monotonic()
     workers = max(1, min(os.cpu_count() or 1, len(MUTANTS)))
     with ThreadPoolExecutor(workers) as pool:
-        shares = [pool.submit(_run_on_a_copy, env, pytest_args, MUTANTS[n::workers]) for n in range(workers)]
+        shares = [pool.submit(_run_on_a_copy, env, options, MUTANTS[n::workers]) for n in range(workers)]
         survivors = [survivor for share in shares for survivor in share.result()]
     print(f"table mutants: {len(MUTANTS) - len(survivors)} of {len(MUTANTS)} killed "
           f"({time.monotonic() - started:.0f} s)")  # fmt: skip
