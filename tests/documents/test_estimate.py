@@ -72,5 +72,6 @@ def test_the_working_copy_total_costs_no_query_per_case(officer, auditor):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    # token, permissions (2), client group, the case statement: as before the working copy's total
-    assert counts == [5, 5, 5], counts
+    # the token (with its user's permissions, client role and rate count), the case statement with the
+    # working copy's total in it: the same two at every page size
+    assert counts == [2, 2, 2], counts

@@ -130,6 +130,16 @@ MATRIX = {
         {"content_hash": "0" * 64, "signatory_name": "N", "signatory_title": "T"},
     ),
     ("get", "/api/v1/cases/{case_id}/documents/{label}/diff/"): (reads(400), None),
+    # A draft's schedule is the officer's (rows off the working lines' total: 400 naming the difference);
+    # reinstating an offer is a reviewer's, and a case in development has no document to reinstate (404).
+    ("put", "/api/v1/cases/{case_id}/documents/{label}/payment-schedule/"): (
+        write("officer", 400),
+        {"payment_schedule": [{"amount": "1.00"}]},
+    ),
+    ("post", "/api/v1/cases/{case_id}/documents/{label}/reinstate/"): (
+        write("reviewer", HIDDEN),
+        {"offer_expires_on": "2031-01-15", "reason": "Funds approved late"},
+    ),
     # Purchaser administration (DESIGN §5); {username} is the purchaser's client user.
     ("get", "/api/v1/purchaser-users/"): (administration((OK, OK)), None),
     ("post", "/api/v1/purchaser-users/"): (administration(), {"username": "new_user", "role": "client"}),
