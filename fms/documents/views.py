@@ -180,16 +180,22 @@ def document_detail(request, case_id: str, label: str):
     return render(request, "documents/document_detail.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def document_offer(request, case_id: str, label: str):
-    """Freeze and offer a document: BASIC (the case's proposed → offered step) or an open amendment."""
+def _case_for_offering(request, case_id: str) -> Case:
+    """The case of the offer and schedule pages: one the user sees, for staff who may offer (else 404)."""
     try:
         case = selectors.case_for(request.user, case_id.upper())
     except Case.DoesNotExist:
         raise Http404(f"No case {case_id}.") from None
     if not request.user.has_perm("documents.offer_loadocument"):
         raise Http404("No such page.")
+    return case
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_offer(request, case_id: str, label: str):
+    """Freeze and offer a document: BASIC (the case's proposed → offered step) or an open amendment."""
+    case = _case_for_offering(request, case_id)
     label = label.upper()
     form = OfferForm(request.POST if request.method == "POST" else None)
     error, status = "", 200
@@ -216,12 +222,7 @@ def document_offer(request, case_id: str, label: str):
 @require_http_methods(["GET", "POST"])
 def document_schedule(request, case_id: str, label: str):
     """Replace a draft's payment schedule (BASIC's draft is made on first use)."""
-    try:
-        case = selectors.case_for(request.user, case_id.upper())
-    except Case.DoesNotExist:
-        raise Http404(f"No case {case_id}.") from None
-    if not request.user.has_perm("documents.offer_loadocument"):
-        raise Http404("No such page.")
+    case = _case_for_offering(request, case_id)
     label = label.upper()
     form = ScheduleForm(request.POST if request.method == "POST" else None)
     error, status = "", 200
