@@ -694,6 +694,15 @@ def reinstatement_digest(document: LoaDocument) -> str:
     return sha256_hex(canonical_json(facts))
 
 
+# An offer still open is extended, a lapsed one reopened; nothing else is reinstated.
+REINSTATABLE = (DocumentStatus.OFFERED, DocumentStatus.EXPIRED)
+
+
+def may_reinstate(user: User, document: LoaDocument) -> bool:
+    """Whether the document page offers `user` the reinstatement (document_reinstate decides again)."""
+    return document.status in REINSTATABLE and holds_role_permission(user, "documents.reinstate_loadocument")
+
+
 @transaction.atomic
 def document_reinstate(*, actor: User, case: Case, label: str, offer_expires_on: dt.date, reason: str) -> LoaDocument:
     """A reviewer reopens an expired (or extends an offered) BASIC or amendment until `offer_expires_on`."""
@@ -711,7 +720,7 @@ def document_reinstate(*, actor: User, case: Case, label: str, offer_expires_on:
         document = LoaDocument.objects.select_for_update().filter(case=case, label=label).first()
         if document is None:
             raise NotFound(f"{case.case_id} has no document {label}.")
-        if document.status not in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED):
+        if document.status not in REINSTATABLE:
             raise TransitionNotAllowed(
                 f"Cannot reinstate {label} of {case.case_id}: it is {document.status}; only an offered or expired "
                 "offer is reinstated.",

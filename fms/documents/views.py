@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fms.accounts.roles import holds_role_permission
 from fms.cases.models import Case
 from fms.core.errors import DomainError
 from fms.documents import diff, selectors, services
@@ -64,12 +63,6 @@ class ReinstateForm(forms.Form):
 
     offer_expires_on = forms.DateField(label="New OED", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def _can_reinstate(user, document: LoaDocument) -> bool:
-    return document.status in (DocumentStatus.OFFERED, DocumentStatus.EXPIRED) and holds_role_permission(
-        user, "documents.reinstate_loadocument"
-    )
 
 
 class ScheduleForm(OfferForm):
@@ -170,7 +163,7 @@ def document_detail(request, case_id: str, label: str):
         "paper": paper if can_record else None,
         "earlier": earlier,
         "schedule_form": schedule_form,
-        "reinstate_form": ReinstateForm() if _can_reinstate(request.user, document) else None,
+        "reinstate_form": ReinstateForm() if services.may_reinstate(request.user, document) else None,
     }
     status = 200
     if posted is not None:  # not taken: a form with errors, or nothing this user may accept now
