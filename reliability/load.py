@@ -154,9 +154,13 @@ class Load:
                 self.acknowledged.lines[(case, number)] = content
             my_lines.append(number)
 
-    def _etag(self, session, case: str, number: str) -> str | None:
+    def _line(self, session, case: str, number: str) -> requests.Response | None:
         response = self._call(session, "line detail", "GET", f"/api/v1/cases/{case}/lines/{number}/")
-        return response.headers.get("ETag") if response is not None and response.status_code == 200 else None
+        return response if response is not None and response.status_code == 200 else None
+
+    def _etag(self, session, case: str, number: str) -> str | None:
+        response = self._line(session, case, number)
+        return None if response is None else response.headers.get("ETag")
 
     def _edit_line(self, session, rng: random.Random, case: str, my_lines: list[str]) -> None:
         if not my_lines:
@@ -177,9 +181,15 @@ class Load:
         if not my_lines:
             return
         number = my_lines[0]
-        etag = self._etag(session, case, number)
-        if etag is None:
+        line = self._line(session, case, number)
+        if line is None:
             return
+        if line.json()["review_status"] != "draft":
+            # An earlier submit whose answer was lost (the database went away between its commit and
+            # the reply, so it got a 503): its outcome was unknown, and a real client reads before retrying.
+            my_lines.pop(0)
+            return
+        etag = line.headers.get("ETag")
         path = f"/api/v1/cases/{case}/lines/{number}/submit/"
         response = self._call(session, "submit line", "POST", path, json={}, headers={"If-Match": etag})
         if response is not None and response.status_code == 200:
