@@ -392,7 +392,7 @@ def measure_servers(args, load: Load, sides: Sides, tokens: dict, urls: Urls, po
         "deep_vs_first_page": ((ours.url, deep), (ours.url, first)),
         "floor_deep_vs_first_page": ((floor.url, deep), (floor.url, first)),
         "feed_deep_vs_first_page": ((ours.url, feed_deep), (ours.url, feed)),
-        # One read-audit row spooled (written and fsync'd) per response, against none.
+        # One read-audit row spooled per response (fsync as READ_AUDIT_FSYNC says), against none.
         "case_detail_audit_on_vs_off": ((ours.url, detail), (sides.unaudited.url, detail)),
     }
     if sides.bounced:
