@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import orjson
 
-from fms.ledger.canonical import canonical_json, sha256_hex
+from fms.ledger.canonical import canonical_json, plain_value, sha256_hex
 
 HASH_VERSION = 1  # part of the hashed content: a change of this layout gets a new number
 
@@ -62,13 +62,17 @@ COST_FIELDS = (
 PAYMENT_FIELDS = ("position", "due_on", "amount", "cumulative")
 
 
-def _plain(value):
-    """A JSON-ready value, converted exactly as the ledger converts it, at any depth."""
+def _canonical_values(value):
     if isinstance(value, Mapping):
-        return orjson.loads(canonical_json({key: _plain(item) for key, item in value.items()}))
+        return {key: _canonical_values(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return orjson.loads(canonical_json({"v": value}))["v"]
+        return [_canonical_values(item) for item in value]
+    return plain_value(value)
+
+
+def _plain(value):
+    """A JSON-ready value, converted exactly as the ledger converts it, at any depth (keys sorted)."""
+    return orjson.loads(orjson.dumps(_canonical_values(value), option=orjson.OPT_SORT_KEYS))
 
 
 def document_content(

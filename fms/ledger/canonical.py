@@ -13,7 +13,8 @@ from decimal import Decimal
 import orjson
 
 
-def _plain(value):
+def plain_value(value):
+    """One value as canonical JSON writes it (money, datetimes and dates as strings; others as they are)."""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     if isinstance(value, dt.datetime):
@@ -24,7 +25,7 @@ def _plain(value):
 
 
 def canonical_json(data: dict) -> bytes:
-    return orjson.dumps({key: _plain(value) for key, value in data.items()}, option=orjson.OPT_SORT_KEYS)
+    return orjson.dumps({key: plain_value(value) for key, value in data.items()}, option=orjson.OPT_SORT_KEYS)
 
 
 def sha256_hex(data: bytes) -> str:
