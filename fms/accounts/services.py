@@ -19,6 +19,7 @@ from fms.accounts.roles import CLIENT, CLIENT_ROLES
 from fms.accounts.signin import COMMAND, SESSION_MFA, current_via
 from fms.core.api import throttling
 from fms.core.errors import NotAllowed, ValidationFailed
+from fms.core.prepared import prepared_cursor
 
 SECRET_PREFIX = "fms_"
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
@@ -180,7 +181,7 @@ def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | Non
         "rate_key": throttling.rate_key(throttling.TokenRateThrottle.scope, ""),
         "period": period,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -14,11 +14,9 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-import psycopg
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     DecimalField,
@@ -41,6 +39,7 @@ from fms.cases.selectors import (
     notification_required_expression,
     review_ends_on_expression,
 )
+from fms.core.prepared import prepared_cursor
 from fms.ledger.models import ApprovalEvent
 from fms.notifications import selectors as notification_selectors
 from fms.notifications.models import CongressionalNotification
@@ -338,37 +337,9 @@ class Document:
         """The same for the rows whose ids an already compiled SELECT picks (e.g. selectors.case_picker),
         on the connection the router chose (the replica for a purchaser's read)."""
         before, after, params, split = self.template(extra, ordering)
-        with _prepared_cursor(connections[using or router.db_for_read(self.model)]) as cursor:
+        with prepared_cursor(connections[using or router.db_for_read(self.model)]) as cursor:
             cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
             return cursor.fetchall()
-
-
-class _PreparingCursor(psycopg.Cursor):
-    """Binds parameters on the server and prepares the statement (psycopg keeps it per connection by text)."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-def _prepared_cursor(db: BaseDatabaseWrapper):
-    """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor, on the
-    connection the router chose for the queryset (the replica for a purchaser's read).
-
-    Planning a document query took PostgreSQL longer than running it; a prepared statement is
-    planned once per connection. Only documents use this: the rest of Django binds parameters on
-    the client (pghistory and pgtrigger send several commands at once, which a prepared statement
-    refuses). Behind PgBouncer in transaction mode (DATABASE_PREPARED_STATEMENTS off) a statement
-    prepared in one transaction may be gone in the next: then it is Django's plain cursor.
-    """
-    if not settings.DATABASE_PREPARED_STATEMENTS:
-        return db.cursor()
-    db.ensure_connection()
-    if db.connection.prepare_threshold is None:
-        # Django turns preparing off for the connection; its own cursors bind on the client, which
-        # never prepares, so this enables it for document cursors only.
-        db.connection.prepare_threshold = 0
-    raw = _PreparingCursor(db.connection)
-    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
 
 
 def documents(queryset: QuerySet, document: Document, *extra: str) -> list[tuple]:
