@@ -204,3 +204,22 @@ def test_a_role_taken_away_takes_effect_on_the_next_request(officer, auditor):
     auditor.groups.remove(Group.objects.get(name=AUDITOR))
     refused = client.get(f"/api/v1/cases/{case.case_id}/")
     assert (refused.status_code, refused.json()["type"]) == (404, "/api/problems/#not-found")
+
+
+def _prepared_token_lookups() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "accounts_apitoken" t JOIN%'],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_token_lookup_is_planned_once_per_connection_not_per_request(client_ja):
+    """Every API request sends it, and planning it cost PostgreSQL more than running it: it is a
+    server-side prepared statement (DATABASE_PREPARED_STATEMENTS, off only behind PgBouncer)."""
+    _, secret = token_issue(actor=None, user=client_ja, days=1)
+    client = client_with(secret)
+    for _ in range(3):
+        assert client.get("/api/v1/cases/").status_code == 200
+    assert _prepared_token_lookups() >= 1
