@@ -10,6 +10,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def demo_cases(demo_cases_for_the_module):
+    """Every test here uses the cases-only demo: loaded once for the module (tests/conftest.py)."""
+
+
+@pytest.fixture
 def api(api_cases):
     """These tests change JA-P-SAA's header and lines: on the cases-only demo it is still in development."""
     return api_cases

@@ -15,6 +15,11 @@ from tests.factories import walk_to
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def demo(demo_for_the_module):
+    """Every test here reads the demo: loaded once for the module (tests/conftest.py)."""
+
+
 def korean_urls() -> list[str]:
     case = Case.objects.get(case_id="KS-D-QAB")
     line = case.lines.first().line_number

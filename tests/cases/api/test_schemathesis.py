@@ -79,6 +79,11 @@ BOUNDED = settings(
 )
 
 
+@pytest.fixture
+def demo(demo_for_the_module):
+    """Every test here reads the demo: loaded once for the module (tests/conftest.py)."""
+
+
 @pytest.fixture(autouse=True)
 def keep_the_test_connection():
     """Called through WSGI, Django would close the test's connection after each request (its test
