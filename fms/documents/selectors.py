@@ -73,8 +73,9 @@ def document_picker(user: User, case_id: str, label: str) -> tuple[str, list] | 
     case = case_selectors.case_picker(user, case_id)
     if case is None:
         return None
-    sql, params = filled(_document_picker_template(_sees_drafts(user)), f"ARRAY({case[0]})", case[1])
-    return sql, [label if param == _LABEL else param for param in params]
+    before, after, params, split = _document_picker_template(_sees_drafts(user))
+    params = tuple(label if param == _LABEL else param for param in params)
+    return filled((before, after, params, split), f"ARRAY({case[0]})", case[1])
 
 
 def _rows_json(model, fields: tuple[str, ...], order: str) -> Coalesce:
