@@ -5,6 +5,7 @@ from unittest import mock
 
 import orjson
 import pytest
+from django.db import connection
 
 from fms.accounts.models import User
 from fms.accounts.roles import CLIENT
@@ -92,3 +93,21 @@ def test_a_draft_is_not_read_by_the_statement(officer, reviewer):
     assert documents.frozen(selectors.document_picker(officer, case.case_id, "A01")) is None
     draft = client.get(url(case, "A01/")).json()  # priced in Python, as before
     assert (draft["status"], draft["content_hash"], draft["lines"]) == ("draft", "", [])
+
+
+def _prepared_document_reads() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%'loa_notes'%"])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_statement_is_prepared_unless_turned_off(officer, reviewer, settings, prepared):
+    """Planned once per connection (DATABASE_PREPARED_STATEMENTS; off behind PgBouncer), the same answer either way."""
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
+    case = walk_to(CaseStatus.PROPOSED, officer=officer, reviewer=reviewer)
+    client = bearer("officer")
+    offered = client.post(url(case, "BASIC/offer/"), {"transportation": "100.00"}).json()
+    for _ in range(3):
+        assert client.get(url(case, "BASIC/")).json() == offered
+    assert (_prepared_document_reads() >= 1) is prepared
