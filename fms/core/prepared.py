@@ -16,6 +16,12 @@ from pghistory.runtime import _inject_history_context
 class _PreparingCursor(psycopg.Cursor):
     """Binds parameters on the server and prepares the statement (psycopg keeps it per connection by text)."""
 
+    # A prepared statement holds one command, and inside a pghistory context (a write request)
+    # pghistory puts a `SELECT set_config(...);` before every statement but SELECTs and those of
+    # named cursors (pghistory.runtime._can_inject_variable). The token lookup starts with WITH and
+    # writes no table with history: a name keeps it whole.
+    name = "prepared"
+
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)
 
