@@ -10,7 +10,6 @@ a statement prepared in one transaction may be gone in the next: then it is Djan
 import psycopg
 from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
-from pghistory.runtime import _inject_history_context
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -28,9 +27,7 @@ class _PreparingCursor(psycopg.Cursor):
 
 def prepared_cursor(db: BaseDatabaseWrapper):
     """A Django cursor (logged, counted, errors wrapped) over a preparing psycopg cursor on `db`."""
-    if not settings.DATABASE_PREPARED_STATEMENTS or _inject_history_context in db.execute_wrappers:
-        # In a writing request pghistory puts its context in front of every statement (a second command,
-        # which a prepared statement refuses): the statement goes as Django sends it.
+    if not settings.DATABASE_PREPARED_STATEMENTS:
         return db.cursor()
     db.ensure_connection()
     if db.connection.prepare_threshold is None:
