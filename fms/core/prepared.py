@@ -36,3 +36,19 @@ def prepared_cursor(db: BaseDatabaseWrapper):
         db.connection.prepare_threshold = 0
     raw = _PreparingCursor(db.connection)
     return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
+
+
+def split_at(sql: str, params, marker: str) -> tuple[str, str, tuple, int]:
+    """(SQL before `marker`, SQL after it, parameters, how many of them come before it): a statement compiled
+    once whose `marker` is replaced per request by a small query compiled (or filled in) per request."""
+    before, _, after = sql.partition(marker)
+    placeholders = before.replace("%%", "").count("%s")
+    if not after or placeholders + after.replace("%%", "").count("%s") != len(params):
+        raise RuntimeError(f"cannot place {marker} in the compiled SQL")
+    return before, after, tuple(params), placeholders
+
+
+def filled(template: tuple[str, str, tuple, int], sql: str, params) -> tuple[str, list]:
+    """The template of split_at with `sql` (and its parameters) in the marker's place."""
+    before, after, template_params, split = template
+    return f"{before}{sql}{after}", [*template_params[:split], *params, *template_params[split:]]

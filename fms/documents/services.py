@@ -645,8 +645,9 @@ def offer_lapsed(document: LoaDocument, today: dt.date | None = None) -> bool:
     return document.status == DocumentStatus.OFFERED and document.open_until < (today or washington_today())
 
 
-def document_expire_due(*, case: Case | None = None, today: dt.date | None = None) -> list[LoaDocument]:
-    """Mark offered documents past their OED (Washington time) expired, each a recorded step.
+def document_expire_due(*, case: Case | int | None = None, today: dt.date | None = None) -> list[LoaDocument]:
+    """Mark offered documents past their OED (Washington time) expired, each a recorded step; of one case
+    (or case id) when given.
 
     Runs on every read of a case's documents, so the common case (nothing due) is one query.
     """

@@ -39,13 +39,13 @@ from fms.cases.selectors import (
     notification_required_expression,
     review_ends_on_expression,
 )
-from fms.core.prepared import prepared_cursor
+from fms.core.prepared import filled, prepared_cursor, split_at
 from fms.ledger.models import ApprovalEvent
 from fms.notifications import selectors as notification_selectors
 from fms.notifications.models import CongressionalNotification
 from fms.reference.models import ImplementingAgency, Purchaser
 
-_KEY = re.compile(r"^[a-z_]+$")
+_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 class JSONBuild(Func):
@@ -306,7 +306,7 @@ class Document:
         self.template = cache(self._template)
 
     def _template(self, extra: tuple[str, ...], ordering: tuple[str, ...]) -> tuple[str, str, tuple, int]:
-        """(SQL before the row picker, SQL after it, parameters, how many parameters come before it)."""
+        """The SQL with a marker where the row picker goes (prepared.split_at)."""
         meta = self.model._meta
         quote = connection.ops.quote_name
         picked = f"{quote(meta.db_table)}.{quote(meta.pk.column)} = ANY({_ROWS})"
@@ -316,12 +316,7 @@ class Document:
             .order_by(*ordering)
             .values_list("doc", *extra)
         )
-        sql, params = rendered.query.sql_with_params()
-        before, _, after = sql.partition(_ROWS)
-        placeholders = before.replace("%%", "").count("%s")
-        if not after or placeholders + after.replace("%%", "").count("%s") != len(params):
-            raise RuntimeError(f"cannot place the row picker in the SQL of {self.model.__name__} documents")
-        return before, after, tuple(params), placeholders
+        return split_at(*rendered.query.sql_with_params(), _ROWS)
 
     def rows(self, queryset: QuerySet, extra: tuple[str, ...]) -> list[tuple]:
         """(json text, *extra columns) for each row of an ordered (sliced), scoped queryset, in one statement."""
@@ -336,9 +331,9 @@ class Document:
     ) -> list[tuple]:
         """The same for the rows whose ids an already compiled SELECT picks (e.g. selectors.case_picker),
         on the connection the router chose (the replica for a purchaser's read)."""
-        before, after, params, split = self.template(extra, ordering)
+        sql, params = filled(self.template(extra, ordering), f"ARRAY({picker})", picker_params)
         with prepared_cursor(connections[using or router.db_for_read(self.model)]) as cursor:
-            cursor.execute(f"{before}ARRAY({picker}){after}", [*params[:split], *picker_params, *params[split:]])
+            cursor.execute(sql, params)
             return cursor.fetchall()
 
 
