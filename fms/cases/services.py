@@ -15,7 +15,7 @@ from decimal import Decimal
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -28,6 +28,7 @@ from fms.cases.choices import CaseAction, CaseStatus, LineAction, LineStatus
 from fms.cases.errors import HeaderFrozen
 from fms.cases.models import Case, LineItem
 from fms.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
+from fms.core.transactions import service_transaction
 from fms.ledger import selectors as ledger_selectors
 from fms.ledger import services as ledger_services
 from fms.ledger.models import ApprovalEvent
@@ -54,7 +55,7 @@ COMMENT_REQUIRED = (LineAction.REJECT, LineAction.RETURN)
 @contextmanager
 def _writing_as(actor: User) -> Iterator[None]:
     """One transaction whose field history (pghistory) names the acting user."""
-    with transaction.atomic(), pghistory.context(user=actor.pk, username=actor.get_username()):
+    with service_transaction(), pghistory.context(user=actor.pk, username=actor.get_username()):
         yield
 
 

@@ -29,6 +29,7 @@ from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH, IF_NONE_MATCH, NOT_MO
 from fms.core.errors import NotAllowed, ValidationFailed
 from fms.core.numbers import ascii_int
 from fms.core.opaque import open_pair, seal_pair
+from fms.core.transactions import write_and_answer
 from fms.ledger.models import ApprovalEvent
 from fms.ledger.verification import verify_ledger
 from fms.notifications import importing, parsing
@@ -262,8 +263,9 @@ class CaseViewSet(ScopedViewSet):
         for field, model in (("purchaser", Purchaser), ("implementing_agency", ImplementingAgency)):
             if data.get(field):
                 data[field] = model.objects.filter(code=data[field]).first() or _unknown(field, data[field])
-        case = services.case_create(actor=request.user, **data)
-        return self.case_response(case.case_id, 201, Location=f"/api/v1/cases/{case.case_id}/")
+        with write_and_answer():
+            case = services.case_create(actor=request.user, **data)
+            return self.case_response(case.case_id, 201, Location=f"/api/v1/cases/{case.case_id}/")
 
     @extend_schema(
         request=s.CaseUpdateSerializer, responses={200: s.CaseDetailSerializer}, parameters=[CASE_ID, IF_MATCH]
@@ -276,8 +278,9 @@ class CaseViewSet(ScopedViewSet):
             data["notification"] = _notification(
                 request, data.pop("notification", None), data.pop("notification_id", None)
             )
-        services.case_update(actor=request.user, case=case, expected_version=version, **data)
-        return self.case_response(case.case_id)
+        with write_and_answer():
+            services.case_update(actor=request.user, case=case, expected_version=version, **data)
+            return self.case_response(case.case_id)
 
     @extend_schema(
         request=s.TransitionSerializer, responses={200: s.CaseDetailSerializer}, parameters=[CASE_ID, IF_MATCH]
@@ -286,8 +289,9 @@ class CaseViewSet(ScopedViewSet):
         case = self.case(case_id)
         version = expected_version(request)
         data = _valid(s.TransitionSerializer, request.data)
-        services.case_transition(actor=request.user, case=case, expected_version=version, **data)
-        return self.case_response(case.case_id)
+        with write_and_answer():
+            services.case_transition(actor=request.user, case=case, expected_version=version, **data)
+            return self.case_response(case.case_id)
 
     @extend_schema(parameters=[CASE_ID], responses={200: s.LedgerSerializer})
     def ledger(self, request, case_id: str):
@@ -387,9 +391,10 @@ class LineItemViewSet(ScopedViewSet):
     def create(self, request, case_id: str):
         case = self.case(case_id)
         data = _valid(s.LineWriteSerializer, request.data)
-        line = services.line_item_add(actor=request.user, case=case, **data)
-        location = f"/api/v1/cases/{case.case_id}/lines/{line.line_number}/"
-        return self.line_response(line, 201, Location=location)
+        with write_and_answer():
+            line = services.line_item_add(actor=request.user, case=case, **data)
+            location = f"/api/v1/cases/{case.case_id}/lines/{line.line_number}/"
+            return self.line_response(line, 201, Location=location)
 
     @extend_schema(
         parameters=[CASE_ID, LINE_NUMBER, IF_NONE_MATCH], responses={200: s.LineItemSerializer, 304: NOT_MODIFIED}
@@ -406,8 +411,9 @@ class LineItemViewSet(ScopedViewSet):
         line = self.line(case_id, line_number)
         version = expected_version(request)
         data = _valid(s.LineUpdateSerializer, request.data)
-        line = services.line_item_update(actor=request.user, line=line, expected_version=version, **data)
-        return self.line_response(line)
+        with write_and_answer():
+            line = services.line_item_update(actor=request.user, line=line, expected_version=version, **data)
+            return self.line_response(line)
 
     @extend_schema(parameters=[CASE_ID, LINE_NUMBER, IF_MATCH], responses={204: None})
     def destroy(self, request, case_id: str, line_number: str):
@@ -419,10 +425,11 @@ class LineItemViewSet(ScopedViewSet):
         line = self.line(case_id, line_number)
         version = expected_version(request)
         data = _valid(s.CommentSerializer, request.data)
-        decided = services.LINE_STEPS[action](
-            actor=request.user, line=line, comment=data.get("comment", ""), expected_version=version
-        )
-        return self.line_response(decided)
+        with write_and_answer():
+            decided = services.LINE_STEPS[action](
+                actor=request.user, line=line, comment=data.get("comment", ""), expected_version=version
+            )
+            return self.line_response(decided)
 
 
 def _line_step_view(action: str):
