@@ -219,3 +219,16 @@ def test_a_reviewer_reinstates_an_offer_on_the_document_page(client, officer, re
     assert f"{case.case_id} BASIC is offered again until {longer:%d %b %Y}." in done.content.decode()
     document.refresh_from_db()
     assert (document.reinstated_until, document.offer_expires_on) == (longer, longer - dt.timedelta(days=20))
+
+
+def test_the_print_page_shows_the_reinstated_oed_in_force_and_the_one_offered(client, reviewer, offered):
+    case, document = offered
+    offered_until = document.offer_expires_on
+    longer = offered_until + dt.timedelta(days=20)
+    services.document_reinstate(actor=reviewer, case=case, label="BASIC", offer_expires_on=longer, reason="Holidays")
+    client.force_login(reviewer)
+    text = client.get(f"/cases/{case.case_id}/documents/BASIC/print/").content.decode()
+    in_force = text.index("Offer expires (OED, Washington time)")
+    assert text.index(f"{longer:%-d %B %Y}", in_force) < text.index(
+        f"offered until {offered_until:%-d %B %Y}", in_force
+    )
