@@ -3,13 +3,11 @@ waiting for acceptance (issue 11). `cases` owns the inbox; this app adds its sec
 
 import datetime as dt
 
-from django.db.models.functions import Coalesce
-
 from fms.accounts.models import User
 from fms.cases import selectors as case_selectors
 from fms.cases.inbox import INBOX_LIMIT, Section
 from fms.documents.choices import DocumentStatus
-from fms.documents.models import LoaDocument
+from fms.documents.models import LoaDocument, open_until
 
 
 def offered_awaiting_acceptance(user: User, today: dt.date) -> Section | None:
@@ -20,7 +18,7 @@ def offered_awaiting_acceptance(user: User, today: dt.date) -> Section | None:
     documents = (
         LoaDocument.objects.filter(case__in=cases, status=DocumentStatus.OFFERED)
         .select_related("case")
-        .order_by(Coalesce("reinstated_until", "offer_expires_on"), "id")[:INBOX_LIMIT]
+        .order_by(open_until(), "id")[:INBOX_LIMIT]
     )
     return Section(
         "offered_documents",

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from fms.cases import rules
 from fms.cases.choices import LineCategory
@@ -219,6 +220,11 @@ class LoaDocument(models.Model):
     def open_until(self) -> dt.date | None:
         """The OED in force: the latest reinstatement's, else the one offered (and hashed)."""
         return self.reinstated_until or self.offer_expires_on
+
+
+def open_until() -> Coalesce:
+    """LoaDocument.open_until in SQL, to filter and order by."""
+    return Coalesce("reinstated_until", "offer_expires_on")
 
 
 class LoaDocumentLine(models.Model):

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import pghistory
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fms.accounts.models import User
@@ -37,7 +36,7 @@ from fms.documents.choices import (
     LineChange,
 )
 from fms.documents.errors import ContentHashMismatch, DraftAlreadyOpen, ModificationChangesScope, OfferExpired
-from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow
+from fms.documents.models import LoaDocument, LoaDocumentLine, LoaNote, PaymentScheduleRow, open_until
 from fms.ledger.canonical import canonical_json, sha256_hex
 from fms.notifications import services as notification_services
 
@@ -652,8 +651,7 @@ def document_expire_due(*, case: Case | int | None = None, today: dt.date | None
     Runs on every read of a case's documents, so the common case (nothing due) is one query.
     """
     today = today or washington_today()
-    open_until = Coalesce("reinstated_until", "offer_expires_on")
-    due = LoaDocument.objects.alias(open_until=open_until).filter(status=DocumentStatus.OFFERED, open_until__lt=today)
+    due = LoaDocument.objects.alias(open_until=open_until()).filter(status=DocumentStatus.OFFERED, open_until__lt=today)
     if case is not None:
         due = due.filter(case=case)
     due = list(due.order_by("case_id", "id"))
