@@ -6,12 +6,14 @@ working lines. A client without a purchaser, or anyone without the view permissi
 nothing; staff roles see everything.
 """
 
+import datetime as dt
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 import pghistory.models
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -35,6 +37,7 @@ from fms.cases.choices import CaseAction, DocumentStep, LineStatus
 from fms.cases.models import Case as FmsCase
 from fms.cases.models import LineItem
 from fms.cases.workflow import LINES_DECIDABLE_IN
+from fms.core.api.pagination import KeysetPage, Ordering
 from fms.ledger.models import ApprovalEvent
 from fms.notifications.choices import NotificationStatus
 from fms.notifications.models import CongressionalNotification
@@ -74,13 +77,24 @@ MILESTONE_ACTIONS = (
 )
 
 
-def offered_q(case_path: str = "pk") -> Exists:
+class _ProbedExists(Exists):
+    """EXISTS that PostgreSQL tests row by row (one index probe per outer row), never as a semi-join:
+    it pulls an EXISTS up into a join unless its query has an OFFSET (subselect.c, simplify_EXISTS_query)."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+def offered_q(case_path: str = "pk", *, probed: bool = False) -> Exists:
     """The case (at `case_path` of the outer query) has had a document offered: an offer event in its ledger.
 
     The ledger, not the case's status: a case cancelled before any offer has no such event and stays
     invisible to its purchaser, one cancelled after keeps it.
+
+    `probed` for a walk over cases in keyset order: as a semi-join, a purchaser's page of cases hashed every
+    offer of every purchaser first (the statement took 12-15 ms at 100,000 cases, 5-7 ms probed). A
+    purchaser's events keep the join: probed, its feed took twice as long.
     """
-    return Exists(
+    return (_ProbedExists if probed else Exists)(
         ApprovalEvent.objects.filter(case=OuterRef(case_path), line_item__isnull=True, action=CaseAction.OFFER)
     )
 
@@ -125,12 +139,14 @@ def _scoped(queryset: QuerySet, user: User, purchaser_path: str) -> QuerySet:
 
 def case_queryset_for(user: User) -> QuerySet[FmsCase]:
     cases = _scoped(FmsCase.objects.all(), user, "purchaser_id")
-    return cases.filter(offered_q()) if sees_as_purchaser(user) else cases
+    return cases.filter(offered_q(probed=True)) if sees_as_purchaser(user) else cases
 
 
-# Stand-ins for what changes between requests in the SQL that picks one case, so that its SQL is compiled
-# once per kind of reader (clients, everyone, one purchaser) and filled in per request.
+# Stand-ins for what changes between requests in the SQL that picks cases, so that its SQL is compiled
+# once per kind of reader (clients, everyone, one purchaser) and shape of request, and filled in per request.
 _USER, _PURCHASER, _CASE = -7_301_946_285, "\x00purchaser", "\x00case"
+# …and for where a keyset page starts: the sort key of the row before it, one stand-in per sort field.
+_KEY = {"updated_at": dt.datetime(1901, 2, 3, 4, 5, 6, 789_012, tzinfo=dt.UTC), "id": -2_061_837_465, "case_id": _CASE}
 
 
 class _Reader:
@@ -145,10 +161,28 @@ class _Reader:
         return True  # only a superuser stand-in is asked
 
 
+def _reader_kind(user: User) -> str | None:
+    """Which compiled scope `user` reads through: "client", "all" or "purchaser"; None when it sees no case."""
+    if sees_as_purchaser(user) and user.is_active:
+        return "client"
+    scope = visible_purchaser(user)
+    if scope is NOTHING:
+        return None
+    return "all" if scope is None else "purchaser"
+
+
+def _stand_in_cases(kind: str) -> QuerySet[FmsCase]:
+    return case_queryset_for(_Reader(superuser=kind != "client", purchaser_id=None if kind == "all" else _PURCHASER))
+
+
+def _filled(template: tuple[str, tuple], values: dict) -> tuple[str, list]:
+    sql, params = template
+    return sql, [values.get(param, param) if isinstance(param, int | str | dt.datetime) else param for param in params]
+
+
 @cache
 def _case_picker_template(kind: str) -> tuple[str, tuple]:
-    reader = _Reader(superuser=kind != "client", purchaser_id=None if kind == "all" else _PURCHASER)
-    return case_queryset_for(reader).filter(case_id=_CASE).values("pk").query.sql_with_params()
+    return _stand_in_cases(kind).filter(case_id=_CASE).values("pk").query.sql_with_params()
 
 
 def case_picker(user: User, case_id: str) -> tuple[str, list] | None:
@@ -158,16 +192,36 @@ def case_picker(user: User, case_id: str) -> tuple[str, list] | None:
     A case read is on every purchaser's polling path: building and compiling its queryset per request cost
     more than PostgreSQL took to run it.
     """
-    if sees_as_purchaser(user) and user.is_active:
-        kind = "client"
-    else:
-        scope = visible_purchaser(user)
-        if scope is NOTHING:
-            return None
-        kind = "all" if scope is None else "purchaser"
-    sql, template_params = _case_picker_template(kind)
-    values = {_USER: user.pk, _PURCHASER: user.purchaser_id, _CASE: case_id}
-    return sql, [values.get(param, param) if isinstance(param, int | str) else param for param in template_params]
+    kind = _reader_kind(user)
+    if kind is None:
+        return None
+    return _filled(_case_picker_template(kind), {_USER: user.pk, _PURCHASER: user.purchaser_id, _CASE: case_id})
+
+
+# One entry per reader kind, ordering, direction, page size and whether a cursor is given: at most a few
+# hundred in use, bounded should a client walk every page size.
+@lru_cache(maxsize=512)
+def _case_page_template(kind: str, ordering: Ordering, size: int, backwards: bool, after: bool) -> tuple[str, tuple]:
+    stand_ins = [_KEY[field] for field in ordering.fields] if after else None
+    page = KeysetPage({"": ordering}, "", size, stand_ins, backwards)
+    return page.apply(_stand_in_cases(kind)).values("pk").query.sql_with_params()
+
+
+def case_page_picker(user: User, page: KeysetPage) -> tuple[str, list] | None:
+    """(SQL, parameters) that select the ids of one keyset page of the cases `user` may see: what
+    page.apply(case_queryset_for(user)) selects, compiled once per kind of reader and shape of page.
+    None when the user sees no case. Unfiltered, it is the list every purchaser polls.
+    """
+    kind = _reader_kind(user)
+    if kind is None:
+        return None
+    after = page.cursor_values is not None
+    template = _case_page_template(kind, page.ordering, page.size, page.backwards, after)
+    values = {_USER: user.pk, _PURCHASER: user.purchaser_id}
+    for field, value in zip(page.ordering.fields, page.cursor_values or (), strict=after):
+        # As the lookup in Ordering.after prepares it (a cursor holds a time as ISO text).
+        values[_KEY[field]] = FmsCase._meta.get_field(field).get_db_prep_value(value, connection)
+    return _filled(template, values)
 
 
 def line_item_queryset_for(user: User) -> QuerySet[LineItem]:

@@ -39,6 +39,7 @@ from fms.cases.selectors import (
     notification_required_expression,
     review_ends_on_expression,
 )
+from fms.core.api.pagination import KeysetPage
 from fms.core.prepared import filled, prepared_cursor, split_at
 from fms.ledger.models import ApprovalEvent
 from fms.notifications import selectors as notification_selectors
@@ -335,6 +336,13 @@ class Document:
         with prepared_cursor(connections[using or router.db_for_read(self.model)]) as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def page(self, picker: tuple[str, list] | None, page: KeysetPage) -> list[tuple]:
+        """(json text, *sort key) for each row of a keyset page whose ids `picker` selects in the page's order
+        (e.g. selectors.case_page_picker; None: no rows)."""
+        if picker is None:
+            return []
+        return self.picked(*picker, page.ordering.fields, tuple(page.ordering.order_by(reverse=page.backwards)))
 
 
 def documents(queryset: QuerySet, document: Document, *extra: str) -> list[tuple]:
