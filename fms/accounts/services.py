@@ -7,8 +7,6 @@ import secrets
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -110,53 +108,27 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
 
 
 @cache
-def _token_lookup(counts_rate: bool) -> tuple[str, list[str], list[str]]:
-    """The one statement that resolves a presented secret, written once from the models' fields.
+def _token_lookup() -> tuple[str, list[str], list[str]]:
+    """The one statement that resolves a presented secret: a call of fms_token_lookup (accounts migration
+    0008), whose columns are read as the models' fields, in order.
 
-    Every API request runs it, so it does in one round trip what the request needs before its own
-    read: find the active token of an active user whose purchaser still fits, with the user's
-    permissions (ModelBackend's sets) and whether the user holds a purchaser's role; mark the token
-    used (at most once a minute); and, with `counts_rate`, count the request against the token's
-    rate limit. Built by the ORM, compiling it cost more than PostgreSQL took to answer it.
+    Every API request runs it, so it does in one round trip what the request needs before its own read:
+    find the active token of an active user whose purchaser still fits, with the user's permissions
+    (ModelBackend's sets) and whether the user holds a purchaser's role; mark the token used (at most once
+    a minute); and, given a period, count the request against the token's rate limit. The function keeps
+    its plans per server connection, also behind PgBouncer; built by the ORM, compiling it cost more than
+    PostgreSQL took to answer it.
     """
     token_fields = [field.attname for field in ApiToken._meta.concrete_fields]
     user_fields = [field.attname for field in User._meta.concrete_fields]
     quote = connection.ops.quote_name
-    token_table, user_table = quote(ApiToken._meta.db_table), quote(User._meta.db_table)
-    columns = [f"t.{quote(ApiToken._meta.get_field(name).column)}" for name in token_fields]
-    columns += [f"u.{quote(User._meta.get_field(name).column)}" for name in user_fields]
-    permission, content_type = quote(Permission._meta.db_table), quote(ContentType._meta.db_table)
-    own = quote(User.user_permissions.through._meta.db_table)
-    groups = quote(User.groups.through._meta.db_table)
-    group_permissions, group = quote(Group.permissions.through._meta.db_table), quote(Group._meta.db_table)
-    names = (
-        f"SELECT ct.app_label || '.' || p.codename FROM {permission} p "  # noqa: S608 - names from the models
-        f"JOIN {content_type} ct ON ct.id = p.content_type_id"
+    columns = [f"(r.token).{quote(ApiToken._meta.get_field(name).column)}" for name in token_fields]
+    columns += [f"(r.token_user).{quote(User._meta.get_field(name).column)}" for name in user_fields]
+    columns += ["r.own_permissions", "r.group_permissions", "r.client_role", "r.hits", "r.seconds_left"]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM fms_token_lookup("  # noqa: S608 - names from the models
+        "%(digest)s, %(now)s, %(stale)s, %(client_roles)s, %(rate_key)s, %(period)s) r"
     )
-    token_id = quote(ApiToken._meta.pk.column)
-    found_id = f"c{token_fields.index(ApiToken._meta.pk.attname)}"
-    user_id = f"u.{quote(User._meta.pk.column)}"
-    sql = f"""WITH found AS (
-        SELECT {", ".join(f"{column} AS c{n}" for n, column in enumerate(columns))},
-            ARRAY({names} WHERE p.id IN (SELECT permission_id FROM {own} WHERE user_id = {user_id})) AS own_permissions,
-            ARRAY({names} WHERE p.id IN (SELECT gp.permission_id FROM {group_permissions} gp
-                                         JOIN {groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = {user_id}))
-                AS group_permissions,
-            EXISTS (SELECT 1 FROM {groups} ug JOIN {group} g ON g.id = ug.group_id
-                    WHERE ug.user_id = {user_id} AND g.name = ANY(%(client_roles)s)) AS client_role
-        FROM {token_table} t JOIN {user_table} u ON {user_id} = t.{quote(ApiToken._meta.get_field("user").column)}
-        WHERE t.digest = %(digest)s AND t.revoked_at IS NULL AND t.expires_at > %(now)s
-            AND u.is_active AND t.purchaser_id IS NOT DISTINCT FROM u.purchaser_id
-    ), used AS (
-        UPDATE {token_table} SET last_used_at = %(now)s
-        WHERE {token_id} = (SELECT {found_id} FROM found) AND (last_used_at IS NULL OR last_used_at <= %(stale)s)
-    )"""  # noqa: S608 - names from the models
-    if counts_rate:
-        rows = f"SELECT %(rate_key)s || {found_id}::text, clock_timestamp(), 1 FROM found"  # noqa: S608
-        sql += f", counted AS ({throttling.upsert_sql(rows)}) "
-        sql += "SELECT found.*, counted.* FROM found LEFT JOIN counted ON true"
-    else:
-        sql += " SELECT found.* FROM found"
     return sql, token_fields, user_fields
 
 
@@ -172,7 +144,7 @@ def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | Non
         return None
     now = timezone.now()
     period = throttling.token_rate_period() if count_rate else None
-    sql, token_fields, user_fields = _token_lookup(period is not None)
+    sql, token_fields, user_fields = _token_lookup()
     params = {
         "digest": token_digest(secret),
         "now": now,
@@ -196,7 +168,7 @@ def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | Non
     setattr(user, selectors.CLIENT_ROLE_CACHE, client_role)
     if period is not None:
         hits, left = row[perms_at + 3 :]
-        token.counted_hit = (throttling.rate_key(throttling.TokenRateThrottle.scope, str(token.pk)), hits, float(left))
+        token.counted_hit = (throttling.rate_key(throttling.TokenRateThrottle.scope, str(token.pk)), hits, left)
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_GRANULARITY:
         token.last_used_at = now
     return token

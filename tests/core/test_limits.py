@@ -2,12 +2,16 @@
 with Retry-After). The rate counters live in the configured shared cache (the database table here,
 Redis when REDIS_URL is set); tests/reliability checks they hold across gunicorn workers."""
 
+import datetime as dt
+
 import orjson
 import pytest
+from django.db.models import F
 from django.test import override_settings
 
 from fms.cases.models import Case
-from fms.core.models import IdempotencyRecord
+from fms.core.api import throttling
+from fms.core.models import IdempotencyRecord, RateCounter
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +75,36 @@ def test_requests_per_token_are_limited_and_each_token_has_its_own_budget(api):
     assert_rate_limited(first.post("/api/v1/cases/", {}))  # writes count against the same budget
     second = api("officer")  # the same user's other token
     assert second.get("/api/v1/cases/").status_code == 200
+
+
+def _windows_pass(seconds: int) -> None:
+    """The clock of every counter moves on `seconds` (each window opened that long earlier)."""
+    RateCounter.objects.update(window_started=F("window_started") - dt.timedelta(seconds=seconds))
+
+
+@override_settings(API_RATE_LIMITS={"token": "2/min", "session": None})
+def test_a_token_over_its_limit_is_served_again_once_its_window_has_passed(api):
+    client = api("officer")
+    assert [client.get("/api/v1/cases/").status_code for _ in range(2)] == [200, 200]
+    assert_rate_limited(client.get("/api/v1/cases/"))
+    _windows_pass(59)
+    refused = client.get("/api/v1/cases/")  # still the same minute
+    assert_rate_limited(refused)
+    assert int(refused["Retry-After"]) <= 2
+    _windows_pass(2)
+    assert [client.get("/api/v1/cases/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_window_opens_with_the_first_request_and_counts_until_its_period_ends():
+    assert [throttling.hit("k", 60)[0] for _ in range(3)] == [1, 2, 3]
+    assert 58 < throttling.hit("k", 60)[1] <= 60
+    _windows_pass(30)
+    hits, left = throttling.hit("k", 60)
+    assert hits == 5
+    assert 28 < left <= 30
+    _windows_pass(31)
+    assert [throttling.hit("k", 60)[0] for _ in range(2)] == [1, 2]  # a new window
+    assert throttling.hit("other", 60)[0] == 1  # each key its own
 
 
 @override_settings(API_RATE_LIMITS={"token": None, "session": "2/min"})

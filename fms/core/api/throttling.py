@@ -2,10 +2,10 @@
 
 A limit such as `600/min` allows that many requests in a window that opens with the first request
 and lasts the period. The counter is shared by every gunicorn worker and counted atomically: in
-Redis when REDIS_URL is set (INCR), otherwise in PostgreSQL with one UPSERT statement per request
-(a table of counters, unlogged: losing them in a crash only resets the windows). The rates are
-read from `settings.API_RATE_LIMITS` on each request, so tests and operators can change them. An
-exceeded limit raises Throttled: 429 problem+json with Retry-After.
+Redis when REDIS_URL is set (INCR), otherwise in PostgreSQL by the function fms_rate_hit (accounts
+migration 0008): one UPSERT per request on a table of counters, unlogged (losing them in a crash only
+resets the windows). The rates are read from `settings.API_RATE_LIMITS` on each request, so tests and
+operators can change them. An exceeded limit raises Throttled: 429 problem+json with Retry-After.
 """
 
 import math
@@ -15,27 +15,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
-from fms.core.models import RateCounter
-
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
-
-_UPSERT = """
-    INSERT INTO {table} (key, window_started, hits) {rows}
-    ON CONFLICT (key) DO UPDATE SET
-        hits = CASE WHEN {table}.window_started <= clock_timestamp() - %(period)s * interval '1 second'
-                    THEN 1 ELSE {table}.hits + 1 END,
-        window_started = CASE WHEN {table}.window_started <= clock_timestamp() - %(period)s * interval '1 second'
-                              THEN clock_timestamp() ELSE {table}.window_started END
-    RETURNING hits, EXTRACT(EPOCH FROM {table}.window_started + %(period)s * interval '1 second' - clock_timestamp())
-"""
-
-
-def upsert_sql(rows: str) -> str:
-    """The counting statement for the key(s) that `rows` (a VALUES or SELECT of key, start, 1) produces.
-
-    With a SELECT over a CTE, another statement counts in its own round trip (the token lookup does).
-    """
-    return _UPSERT.format(table=RateCounter._meta.db_table, rows=rows)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -59,9 +39,8 @@ def hit(key: str, period: int) -> tuple[int, float]:
         _, hits, ttl = pipe.execute()
         return hits, max(ttl, 0)
     with connection.cursor() as cursor:
-        cursor.execute(upsert_sql("VALUES (%(key)s, clock_timestamp(), 1)"), {"key": key, "period": period})
-        hits, left = cursor.fetchone()
-    return hits, float(left)
+        cursor.execute("SELECT hits, seconds_left FROM fms_rate_hit(%s, %s)", [key, period])
+        return cursor.fetchone()
 
 
 def rate_key(scope: str, ident: str) -> str:
