@@ -210,7 +210,7 @@ def _prepared_token_lookups() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['%FROM fms_token_lookup(%'],
+            ["%FROM fms_token_lookup(%"],
         )
         return cursor.fetchone()[0]
 

@@ -82,7 +82,8 @@ def test_the_unfiltered_list_answers_what_the_filtered_path_answers(readers, use
 
     forward = walk("", "next")
     assert forward == walk(EVERY_PURCHASER, "next")
-    assert sum(len(page) for page in forward) == selectors.case_queryset_for(User.objects.get(username=username)).count()
+    reader = User.objects.get(username=username)
+    assert sum(len(page) for page in forward) == selectors.case_queryset_for(reader).count()
     # …and back from the last page, through `previous` cursors.
     last = client.get(f"/api/v1/cases/?page_size=2&ordering={ordering}").json()
     while last["next_url"]:
