@@ -131,24 +131,24 @@ def demo_cases(db):
     _load_demo_cases()
 
 
-def _loaded_for_the_module(django_db_blocker, load):
+def loaded_for_the_module(django_db_blocker, load):
     """Load once, in a transaction the module's tests run inside: each test's own transaction is then a
     savepoint of it, so what a test writes is still undone after it, and the load after the module.
-    For modules whose every test uses the same data set (loading the demo costs about 1.7 s a test)."""
+    Yields what `load` returns. For modules whose tests share one data set (loading the demo costs
+    about 1.7 s a test); a test of such a module that does not ask for it may still see it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        load()
-        yield
+        yield load()
         transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
 def demo_for_the_module(django_db_setup, django_db_blocker):
-    yield from _loaded_for_the_module(django_db_blocker, _load_demo)
+    yield from loaded_for_the_module(django_db_blocker, _load_demo)
 
 
 @pytest.fixture(scope="module")
 def demo_cases_for_the_module(django_db_setup, django_db_blocker):
-    yield from _loaded_for_the_module(django_db_blocker, _load_demo_cases)
+    yield from loaded_for_the_module(django_db_blocker, _load_demo_cases)
 
 
 @pytest.fixture

@@ -21,15 +21,22 @@ from fms.cases.api.documents import PURCHASER_CASE_FIELDS
 from fms.ledger.models import ApprovalEvent
 from tests.accounts import purchaser_world
 from tests.accounts.purchaser_world import DRAFT_PRICE, INTERNAL_KEYS, INTERNAL_NOTE, REVIEW_COMMENT, STEP_COMMENT
+from tests.conftest import loaded_for_the_module
 
 pytestmark = pytest.mark.django_db
 CLIENT_ROLES = ["client", "client_officer", "client_admin"]
 SECRETS = [INTERNAL_NOTE, REVIEW_COMMENT, STEP_COMMENT, DRAFT_PRICE, "Withdrawn LOR"]
 
 
+@pytest.fixture(scope="module")
+def world_for_the_module(django_db_setup, django_db_blocker):
+    """Built once; each test runs in a savepoint of it (tests/conftest.py)."""
+    yield from loaded_for_the_module(django_db_blocker, purchaser_world.build)
+
+
 @pytest.fixture
-def world(db):
-    return purchaser_world.build()
+def world(world_for_the_module, db):
+    return world_for_the_module
 
 
 def signed_in(user) -> APIClient:

@@ -28,6 +28,7 @@ from fms.ledger.transparency import tree_head_sign
 from fms.notifications import services as notification_services
 from fms.notifications.models import CongressionalNotification, NotificationChange
 from fms.reference.models import Purchaser
+from tests.conftest import loaded_for_the_module
 from tests.factories import UserFactory, line_data, lines_of, make_case
 
 pytestmark = pytest.mark.django_db
@@ -212,8 +213,18 @@ def test_the_matrix_lists_every_operation_of_the_schema(client):
     assert schema_operations(client) == set(MATRIX)
 
 
+@pytest.fixture(scope="module")
+def world_for_the_module(django_db_setup, django_db_blocker):
+    """Built once: the matrix's 537 requests each run in a savepoint of it (tests/conftest.py)."""
+    yield from loaded_for_the_module(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(db):
+def world(world_for_the_module, db):
+    return world_for_the_module
+
+
+def build_world():
     """Two purchasers' worth of records: a case with a draft line 001 and a submitted line 002."""
     officer = UserFactory(username="officer", roles=[CASE_OFFICER])
     users = {
