@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def demo(demo_for_the_module):
+    """Every test here reads the demo: loaded once for the module (tests/conftest.py)."""
+
+
+@pytest.fixture
 def admin_ja(demo):
     user = User.objects.create_user("admin_ja_audit", password="violet-tractor-harbour-47", purchaser_id="JA")
     user.groups.add(Group.objects.get_or_create(name=CLIENT_ADMIN)[0])

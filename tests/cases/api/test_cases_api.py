@@ -16,6 +16,12 @@ from tests.factories import UserFactory, line_data, make_case
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def demo(demo_for_the_module):
+    """Every test here but one reads the demo: loaded once for the module (tests/conftest.py)."""
+
+
 CASE_FIELDS = {
     "case_id", "purchaser", "implementing_agency", "title", "description", "notes", "status", "lor_date",
     "lor_received_on", "offer_expires_on", "notification", "notification_id", "total_value", "mde_value",

@@ -12,6 +12,12 @@ from fms.reference.models import ImplementingAgency, Purchaser
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def demo(demo_for_the_module):
+    """The tests here read the demo: loaded once for the module (tests/conftest.py)."""
+
+
 PAGE_KEYS = {"results", "next", "next_url", "previous", "previous_url"}
 MONEY_FIELDS = {"unit_cost", "total_cost", "total_value", "mde_value", "design_construction_value", "estimated_total"}
 VALIDATION = "/api/problems/#validation-error"

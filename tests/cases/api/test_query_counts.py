@@ -22,6 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def demo(demo_for_the_module):
+    """The tests here read the demo: loaded once for the module (tests/conftest.py)."""
+
+
+@pytest.fixture
 def busy_case(api, officer):
     """A Japanese case with 60 lines and their events, and 60 more notifications."""
     case = make_case(officer, purchaser="JA", lines=60)
