@@ -2,20 +2,16 @@
 went away between the two), the client gets 503 "nothing was changed", and nothing was."""
 
 import pytest
-from django.db import OperationalError
 
 from fms.cases.api import views
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
+from tests.database import connection_lost
 
 pytestmark = pytest.mark.django_db
 
 CASE = "/api/v1/cases/JA-P-SAA/"
 LINE = f"{CASE}lines/001/"
-
-
-def _gone(*args, **kwargs):
-    raise OperationalError("server closed the connection unexpectedly")
 
 
 def _state() -> tuple:
@@ -42,8 +38,8 @@ def test_a_write_whose_answer_cannot_be_read_is_not_made(api_cases, monkeypatch,
     client = api_cases("officer")
     headers = {"HTTP_IF_MATCH": client.get(LINE if versioned == "line" else CASE)["ETag"]} if versioned else {}
     before, cases_before = _state(), Case.objects.count()
-    monkeypatch.setattr(views.CaseViewSet, "case_response", _gone)
-    monkeypatch.setattr(views.LineItemViewSet, "line_response", _gone)
+    monkeypatch.setattr(views.CaseViewSet, "case_response", connection_lost)
+    monkeypatch.setattr(views.LineItemViewSet, "line_response", connection_lost)
 
     answer = getattr(client, method)(url, body, format="json", **headers)
 
