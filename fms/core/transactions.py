@@ -7,7 +7,8 @@ nothing was written. The services' own transactions become part of the request's
 error in either rolls both back, and the write costs the statements it did before).
 """
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -30,3 +31,18 @@ def write_and_answer() -> Iterator[None]:
 def service_transaction() -> transaction.Atomic:
     """A service's transaction: its own, or inside write_and_answer the request's."""
     return transaction.atomic(savepoint=not _answering.get())
+
+
+def in_service_transaction[**P, R](service: Callable[P, R]) -> Callable[P, R]:
+    """A service whose whole body is its transaction: service_transaction() around each call.
+
+    Not @transaction.atomic: that builds its one Atomic when the module is imported, with the
+    savepoint fixed then; whether a call joins the request's transaction is known only when it runs.
+    """
+
+    @functools.wraps(service)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        with service_transaction():
+            return service(*args, **kwargs)
+
+    return call
