@@ -15,7 +15,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pghistory
-from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from fms.cases.choices import CaseAction, CaseStatus, DocumentStep
 from fms.cases.errors import TransitionNotAllowed
 from fms.cases.models import Case
 from fms.core.errors import NotAllowed, NotFound, ValidationFailed
+from fms.core.transactions import in_service_transaction, service_transaction
 from fms.documents import content, notes, pricing, selectors
 from fms.documents.choices import (
     EFFECTIVE_STATUSES,
@@ -275,7 +275,7 @@ def _set_entered(document: LoaDocument, entered: dict) -> None:
         setattr(document, name, value)
 
 
-@transaction.atomic
+@in_service_transaction
 def document_offer(
     *, actor: User, case: Case, label: str, payment_schedule: Sequence[dict] | None = None, **entered
 ) -> LoaDocument:
@@ -376,7 +376,7 @@ def _open_draft(case: Case, label: str, kind: str, doing: str) -> LoaDocument:
     return document
 
 
-@transaction.atomic
+@in_service_transaction
 def document_open(*, actor: User, case: Case, kind: str, reason: str) -> LoaDocument:
     """Open an amendment or modification of an accepted or implemented case; its working lines become editable."""
     _require(actor, "documents.add_loadocument", "open amendments and modifications")
@@ -427,7 +427,7 @@ def _scope_increase(case: Case, document: LoaDocument) -> str | None:
     return None
 
 
-@transaction.atomic
+@in_service_transaction
 def document_issue(*, actor: User, case: Case, label: str, **entered) -> LoaDocument:
     """Freeze and issue a modification: effective at once, no purchaser acceptance (SAMM C6.7)."""
     _require(actor, "documents.offer_loadocument", "issue modifications")
@@ -471,7 +471,7 @@ def _draft_for_schedule(actor: User, case: Case, label: str) -> LoaDocument:
     return document
 
 
-@transaction.atomic
+@in_service_transaction
 def document_payment_schedule_set(
     *, actor: User, case: Case, label: str, payment_schedule: Sequence[dict], **entered
 ) -> LoaDocument:
@@ -552,8 +552,10 @@ def document_accept(
     if errors:
         raise ValidationFailed(errors)
     today = washington_today()
-    document_expire_due(case=document.case, today=today)  # its own transaction: the expiry stays recorded
-    with transaction.atomic(), _writing_as(actor):
+    # Its own transaction, so that a refusal below leaves the expiry recorded. Inside an API request's
+    # transaction (write_and_answer) it would not be: the view expires due offers first, and this finds none.
+    document_expire_due(case=document.case, today=today)
+    with service_transaction(), _writing_as(actor):
         case, document = _locked(document)
         if document.status == DocumentStatus.EXPIRED or offer_lapsed(document, today):
             raise OfferExpired(
@@ -604,7 +606,7 @@ def _is_sha256(value: str) -> bool:
     return len(value or "") == 64 and all(c in "0123456789abcdef" for c in value)
 
 
-@transaction.atomic
+@in_service_transaction
 def document_withdraw(*, actor: User, case: Case, label: str, reason: str) -> LoaDocument:
     """Withdraw an amendment or modification (draft or offered), with the reason."""
     _require(actor, "documents.offer_loadocument", "withdraw LOA documents")
@@ -657,7 +659,7 @@ def document_expire_due(*, case: Case | int | None = None, today: dt.date | None
     due = list(due.order_by("case_id", "id"))
     if not due:
         return []
-    with transaction.atomic():
+    with service_transaction():
         return _expire(due, today)
 
 
@@ -702,7 +704,7 @@ def may_reinstate(user: User, document: LoaDocument) -> bool:
     return document.status in REINSTATABLE and holds_role_permission(user, "documents.reinstate_loadocument")
 
 
-@transaction.atomic
+@in_service_transaction
 def document_reinstate(*, actor: User, case: Case, label: str, offer_expires_on: dt.date, reason: str) -> LoaDocument:
     """A reviewer reopens an expired (or extends an offered) BASIC or amendment until `offer_expires_on`."""
     if not holds_role_permission(actor, "documents.reinstate_loadocument"):

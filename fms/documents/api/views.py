@@ -10,6 +10,7 @@ from fms.core.api.pagination import page_body
 from fms.core.api.renderers import dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY
 from fms.core.errors import Conflict, ValidationFailed
+from fms.core.transactions import write_and_answer
 from fms.documents import diff, selectors, services
 from fms.documents.api import documents
 from fms.documents.api import serializers as s
@@ -104,9 +105,10 @@ class DocumentViewSet(ScopedViewSet):
     def create(self, request, case_id: str):
         case = self.case(case_id)
         data = _valid(s.DocumentOpenSerializer, request.data)
-        document = services.document_open(actor=request.user, case=case, **data)
-        location = f"/api/v1/cases/{case.case_id}/documents/{document.label}/"
-        return self.respond(case, document.label, 201, Location=location)
+        with write_and_answer():
+            document = services.document_open(actor=request.user, case=case, **data)
+            location = f"/api/v1/cases/{case.case_id}/documents/{document.label}/"
+            return self.respond(case, document.label, 201, Location=location)
 
     @extend_schema(parameters=[CASE_ID, LABEL], responses={200: s.DocumentDetailSerializer}, summary="One document")
     def retrieve(self, request, case_id: str, label: str):
@@ -131,8 +133,9 @@ class DocumentViewSet(ScopedViewSet):
     def offer(self, request, case_id: str, label: str):
         case = self.case(case_id)
         data = _valid(s.DocumentOfferSerializer, request.data)
-        services.document_offer(actor=request.user, case=case, label=label.upper(), **data)
-        return self.respond(case, label)
+        with write_and_answer():
+            services.document_offer(actor=request.user, case=case, label=label.upper(), **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
@@ -143,8 +146,9 @@ class DocumentViewSet(ScopedViewSet):
     def issue(self, request, case_id: str, label: str):
         case = self.case(case_id)
         data = _valid(s.DocumentIssueSerializer, request.data)
-        services.document_issue(actor=request.user, case=case, label=label.upper(), **data)
-        return self.respond(case, label)
+        with write_and_answer():
+            services.document_issue(actor=request.user, case=case, label=label.upper(), **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL],
@@ -155,8 +159,9 @@ class DocumentViewSet(ScopedViewSet):
     def payment_schedule(self, request, case_id: str, label: str):
         case = self.case(case_id)
         data = _valid(s.DraftScheduleSerializer, request.data)
-        services.document_payment_schedule_set(actor=request.user, case=case, label=label.upper(), **data)
-        return self.respond(case, label)
+        with write_and_answer():
+            services.document_payment_schedule_set(actor=request.user, case=case, label=label.upper(), **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
@@ -168,8 +173,12 @@ class DocumentViewSet(ScopedViewSet):
         case = self.case(case_id)
         document = self.document(case, label)
         data = _valid(s.DocumentAcceptSerializer, request.data)
-        services.document_accept(actor=request.user, document=document, **data)
-        return self.respond(case, label)
+        # Outside the write's transaction: an acceptance refused because the offer lapsed leaves the expiry
+        # recorded (document_accept's own call then finds nothing due).
+        services.document_expire_due(case=case)
+        with write_and_answer():
+            services.document_accept(actor=request.user, document=document, **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
@@ -180,8 +189,9 @@ class DocumentViewSet(ScopedViewSet):
     def withdraw(self, request, case_id: str, label: str):
         case = self.case(case_id)
         data = _valid(s.DocumentWithdrawSerializer, request.data)
-        services.document_withdraw(actor=request.user, case=case, label=label.upper(), **data)
-        return self.respond(case, label)
+        with write_and_answer():
+            services.document_withdraw(actor=request.user, case=case, label=label.upper(), **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, IDEMPOTENCY_KEY],
@@ -192,8 +202,9 @@ class DocumentViewSet(ScopedViewSet):
     def reinstate(self, request, case_id: str, label: str):
         case = self.case(case_id)
         data = _valid(s.DocumentReinstateSerializer, request.data)
-        services.document_reinstate(actor=request.user, case=case, label=label.upper(), **data)
-        return self.respond(case, label)
+        with write_and_answer():
+            services.document_reinstate(actor=request.user, case=case, label=label.upper(), **data)
+            return self.respond(case, label)
 
     @extend_schema(
         parameters=[CASE_ID, LABEL, AGAINST], responses={200: s.DocumentDiffSerializer}, summary="Compare two documents"
