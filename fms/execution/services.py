@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pghistory
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from fms.cases.choices import CaseAction, CaseStatus, ExecutionStep
 from fms.cases.errors import TransitionNotAllowed
 from fms.cases.models import Case, LineItem
 from fms.core.errors import NotAllowed, NotFound, StaleVersion, ValidationFailed
+from fms.core.transactions import in_service_transaction, service_transaction
 from fms.execution import facts, rules
 from fms.execution.choices import SdrKind, SdrResolution, SdrStatus, TransactionKind
 from fms.execution.models import (
@@ -99,7 +99,7 @@ def _money_record(
     if amount is None or amount <= 0:
         raise ValidationFailed({"amount": [f"A {kind} is a positive amount of dollars."]})
     source_ref = _text("source_ref", source_ref)
-    with transaction.atomic(), _writing_as(actor):
+    with service_transaction(), _writing_as(actor):
         case = _locked_case(case)
         _in_status(case, MONEY_STATUSES, f"record a {kind}")
         if FinancialTransaction.objects.filter(source_ref=source_ref).exists():
@@ -133,7 +133,7 @@ def collection_record(
                          source_ref=source_ref, step=ExecutionStep.RECORD_COLLECTION)  # fmt: skip
 
 
-@transaction.atomic
+@in_service_transaction
 def emergency_implementation_approve(*, actor: User, case: Case, reason: str) -> EmergencyImplementation:
     """A reviewer lets an accepted case be implemented before its deposit (SAMM C6.1.2), saying why."""
     _require_role(actor, "execution.add_emergencyimplementation", "approve emergency implementations")
@@ -171,7 +171,7 @@ def _next_number(model, case: Case) -> int:
     return (model.objects.filter(case=case).aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-@transaction.atomic
+@in_service_transaction
 def delivery_record(
     *,
     actor: User,
@@ -218,7 +218,7 @@ def delivery_record(
     return delivery
 
 
-@transaction.atomic
+@in_service_transaction
 def services_performed(
     *, actor: User, case: Case, line_number: str, performed_through_month: int, note: str = ""
 ) -> ServicePerformance:
@@ -248,7 +248,7 @@ def services_performed(
 # ---- Supply discrepancy reports ----------------------------------------------------------------------
 
 
-@transaction.atomic
+@in_service_transaction
 def sdr_file(
     *, actor: User, case: Case, delivery_number: int, kind: str, quantity: int, value: Decimal, description: str
 ) -> SupplyDiscrepancyReport:
@@ -302,7 +302,7 @@ def _locked_sdr(sdr: SupplyDiscrepancyReport, expected_version: int | None) -> t
     return case, locked
 
 
-@transaction.atomic
+@in_service_transaction
 def sdr_review(
     *, actor: User, sdr: SupplyDiscrepancyReport, comment: str = "", expected_version: int | None = None
 ) -> SupplyDiscrepancyReport:
@@ -326,7 +326,7 @@ def sdr_review(
     return sdr
 
 
-@transaction.atomic
+@in_service_transaction
 def sdr_resolve(
     *,
     actor: User,
@@ -368,7 +368,7 @@ def case_close(*, actor: User, case: Case, comment: str = "") -> Case:
     return case_services.case_transition(actor=actor, case=case, action=CaseAction.CLOSE, comment=comment)
 
 
-@transaction.atomic
+@in_service_transaction
 def case_cancel_with_termination(
     *, actor: User, case: Case, reason: str, termination_costs: Decimal, posted_on: dt.date | None = None
 ) -> Case:

@@ -1,4 +1,8 @@
-"""The execution routes of DESIGN §5: reads through the selectors, writes through the services."""
+"""The execution routes of DESIGN §5: reads through the selectors, writes through the services.
+
+A write whose answer is read back from the database reads it inside the write's transaction
+(fms.core.transactions); a delivery, services performed and an emergency approval answer with the
+row their service returned, so nothing is read after their commit."""
 
 import io
 
@@ -15,6 +19,7 @@ from fms.core.api.pagination import KeysetPage, Ordering, page_body
 from fms.core.api.renderers import dumps
 from fms.core.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 from fms.core.errors import ValidationFailed
+from fms.core.transactions import write_and_answer
 from fms.execution import importing, present, selectors, services
 from fms.execution.api import serializers as s
 from fms.execution.models import Delivery, FinancialTransaction, SupplyDiscrepancyReport
@@ -55,6 +60,21 @@ class ExecutionViewSet(ScopedViewSet):
     def sdr_response(self, case: Case, number: int, status: int = 200, **headers) -> HttpResponse:
         found = self.sdr(case, number)
         return _json(dumps(present.sdr(found)), status, ETag=etag(found.version), **headers)
+
+    def financials_response(self, request, case: Case, status: int = 200) -> HttpResponse:
+        rows = selectors.visible_to(request.user, FinancialTransaction.objects.filter(case=case))
+        page = KeysetPage.from_request(request, TRANSACTION_ORDERINGS, "posted_on")
+        found, next_cursor, previous_cursor = page.finish(
+            list(page.apply(rows)), key=lambda row: [row.posted_on.isoformat(), row.pk]
+        )
+        transactions = page_body(
+            request, [dumps(present.transaction(row)) for row in found], next_cursor, previous_cursor
+        )
+        body = {**present.financials(case, []), "transactions": orjson.Fragment(transactions)}
+        return _json(dumps(body), status)
+
+    def closure_response(self, case: Case) -> HttpResponse:
+        return _json(dumps(present.closure(case)))
 
     # ---- Deliveries ----
 
@@ -119,9 +139,10 @@ class ExecutionViewSet(ScopedViewSet):
         case = self.case(case_id)
         if request.method == "POST":
             data = _valid(s.SdrInputSerializer, request.data)
-            sdr = services.sdr_file(actor=request.user, case=case, delivery_number=data.pop("delivery"), **data)
-            location = f"/api/v1/cases/{case.case_id}/sdrs/{sdr.number}/"
-            return self.sdr_response(case, sdr.number, 201, Location=location)
+            with write_and_answer():
+                sdr = services.sdr_file(actor=request.user, case=case, delivery_number=data.pop("delivery"), **data)
+                location = f"/api/v1/cases/{case.case_id}/sdrs/{sdr.number}/"
+                return self.sdr_response(case, sdr.number, 201, Location=location)
         rows = selectors.visible_to(request.user, SupplyDiscrepancyReport.objects.filter(case=case))
         return _json(numbered_page(request, rows.select_related("delivery"), present.sdr))
 
@@ -140,8 +161,9 @@ class ExecutionViewSet(ScopedViewSet):
         sdr = self.sdr(case, number)
         version = expected_version(request)
         data = _valid(s.SdrReviewSerializer, request.data)
-        services.sdr_review(actor=request.user, sdr=sdr, expected_version=version, **data)
-        return self.sdr_response(case, number)
+        with write_and_answer():
+            services.sdr_review(actor=request.user, sdr=sdr, expected_version=version, **data)
+            return self.sdr_response(case, number)
 
     @extend_schema(
         parameters=[CASE_ID, NUMBER, IF_MATCH],
@@ -154,8 +176,9 @@ class ExecutionViewSet(ScopedViewSet):
         sdr = self.sdr(case, number)
         version = expected_version(request)
         data = _valid(s.SdrResolveSerializer, request.data)
-        services.sdr_resolve(actor=request.user, sdr=sdr, expected_version=version, **data)
-        return self.sdr_response(case, number)
+        with write_and_answer():
+            services.sdr_resolve(actor=request.user, sdr=sdr, expected_version=version, **data)
+            return self.sdr_response(case, number)
 
     # ---- Money, statement, closure ----
 
@@ -167,20 +190,13 @@ class ExecutionViewSet(ScopedViewSet):
     )
     def financials(self, request, case_id: str):
         case = self.case(case_id)
-        if request.method == "POST":
-            data = _valid(s.MoneyInputSerializer, request.data)
-            record = services.deposit_record if data.pop("kind") == "deposit" else services.collection_record
+        if request.method != "POST":
+            return self.financials_response(request, case)
+        data = _valid(s.MoneyInputSerializer, request.data)
+        record = services.deposit_record if data.pop("kind") == "deposit" else services.collection_record
+        with write_and_answer():
             record(actor=request.user, case=case, **data)
-        rows = selectors.visible_to(request.user, FinancialTransaction.objects.filter(case=case))
-        page = KeysetPage.from_request(request, TRANSACTION_ORDERINGS, "posted_on")
-        found, next_cursor, previous_cursor = page.finish(
-            list(page.apply(rows)), key=lambda row: [row.posted_on.isoformat(), row.pk]
-        )
-        transactions = page_body(
-            request, [dumps(present.transaction(row)) for row in found], next_cursor, previous_cursor
-        )
-        body = {**present.financials(case, []), "transactions": orjson.Fragment(transactions)}
-        return _json(dumps(body), 201 if request.method == "POST" else 200)
+            return self.financials_response(request, case, 201)
 
     @extend_schema(parameters=[CASE_ID, QUARTER], responses={200: s.StatementSerializer}, summary="Quarterly statement")
     def statement(self, request, case_id: str):
@@ -199,10 +215,11 @@ class ExecutionViewSet(ScopedViewSet):
     )
     def closure(self, request, case_id: str):
         case = self.case(case_id)
-        if request.method == "POST":
-            data = _valid(s.CloseSerializer, request.data)
-            case = services.case_close(actor=request.user, case=case, **data)
-        return _json(dumps(present.closure(case)))
+        if request.method != "POST":
+            return self.closure_response(case)
+        data = _valid(s.CloseSerializer, request.data)
+        with write_and_answer():
+            return self.closure_response(services.case_close(actor=request.user, case=case, **data))
 
     @extend_schema(
         parameters=[CASE_ID, IDEMPOTENCY_KEY],
@@ -225,8 +242,8 @@ class ExecutionViewSet(ScopedViewSet):
     def cancellation(self, request, case_id: str):
         case = self.case(case_id)
         data = _valid(s.CancellationSerializer, request.data)
-        case = services.case_cancel_with_termination(actor=request.user, case=case, **data)
-        return _json(dumps(present.closure(case)))
+        with write_and_answer():
+            return self.closure_response(services.case_cancel_with_termination(actor=request.user, case=case, **data))
 
     @extend_schema(
         request={"text/csv": OpenApiTypes.STR},
