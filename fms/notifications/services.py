@@ -20,13 +20,13 @@ from decimal import Decimal
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from fms.accounts.models import User
 from fms.accounts.roles import holds_role_permission
 from fms.accounts.signin import current_via
 from fms.core.errors import NotAllowed, NotFound, StaleVersion, ValidationFailed
+from fms.core.transactions import service_transaction
 from fms.ledger import services as ledger_services
 from fms.ledger.canonical import canonical_json, sha256_hex
 from fms.notifications import rules, selectors
@@ -80,7 +80,7 @@ RECORD, CHANGE_ASKED, CHANGE_APPROVED, CHANGE_REJECTED = "cn_record", "cn_change
 
 @contextmanager
 def _writing_as(actor: User) -> Iterator[None]:
-    with transaction.atomic(), pghistory.context(user=actor.pk, username=actor.get_username()):
+    with service_transaction(), pghistory.context(user=actor.pk, username=actor.get_username()):
         yield
 
 

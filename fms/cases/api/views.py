@@ -654,8 +654,10 @@ class NotificationViewSet(ScopedViewSet):
         data = self._rows(_valid(s.NotificationCreateSerializer, request.data))
         code = data.pop("purchaser")
         purchaser = Purchaser.objects.filter(code=code).first() or _unknown("purchaser", code)
-        notification = notification_services.notification_create(actor=request.user, purchaser=purchaser, **data)
-        return self.notification_response(notification.pk, 201, Location=f"/api/v1/notifications/{notification.pk}/")
+        with write_and_answer():
+            notification = notification_services.notification_create(actor=request.user, purchaser=purchaser, **data)
+            location = f"/api/v1/notifications/{notification.pk}/"
+            return self.notification_response(notification.pk, 201, Location=location)
 
     @extend_schema(
         request=s.NotificationUpdateSerializer, responses={200: s.NotificationSerializer}, parameters=[IF_MATCH]
@@ -664,10 +666,11 @@ class NotificationViewSet(ScopedViewSet):
         notification = self.notification(pk)
         version = expected_version(request)
         data = self._rows(_valid(s.NotificationUpdateSerializer, request.data))
-        notification_services.notification_update(
-            actor=request.user, notification=notification, expected_version=version, **data
-        )
-        return self.notification_response(notification.pk)
+        with write_and_answer():
+            notification_services.notification_update(
+                actor=request.user, notification=notification, expected_version=version, **data
+            )
+            return self.notification_response(notification.pk)
 
     @extend_schema(request=s.DecisionSerializer, responses={200: s.NotificationSerializer})
     def approve_change(self, request, pk: str, number: str):
@@ -683,10 +686,11 @@ class NotificationViewSet(ScopedViewSet):
         change_number = ascii_int(number)
         if change_number is None:
             raise NotFound("No such change.")
-        notification_services.notification_change_decide(
-            actor=request.user, notification=notification, number=change_number, approve=approve, **data
-        )
-        return self.notification_response(notification.pk)
+        with write_and_answer():
+            notification_services.notification_change_decide(
+                actor=request.user, notification=notification, number=change_number, approve=approve, **data
+            )
+            return self.notification_response(notification.pk)
 
     @extend_schema(
         request=s.NotificationImportSerializer,
