@@ -435,6 +435,10 @@ API_RATE_LIMITS = {
 # API tokens: only an HMAC of each secret is stored, keyed by TOKEN_HMAC_KEY (derived from
 # SECRET_KEY unless set; rotating it invalidates every token).
 TOKEN_MAX_DAYS = int(os.environ.get("TOKEN_MAX_DAYS", "365"))
+# How long a process answers a token it looked up with what it found, checking per request only that the
+# token still holds and the user's own grants are unchanged (accounts/services.token_for_secret): the
+# bound for a change of what a group grants to reach tokens in use. 0 looks every token up every time.
+TOKEN_CACHE_SECONDS = env_int("TOKEN_CACHE_SECONDS", 60)
 TOKEN_HMAC_KEY = os.environ.get("TOKEN_HMAC_KEY") or hashlib.sha256(b"fms-api-token:" + SECRET_KEY.encode()).hexdigest()
 
 # What a purchaser reads (DESIGN §8): its case documents nest the lines of the document in force,

@@ -4,6 +4,9 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -109,14 +112,14 @@ def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
 
 @cache
 def _token_lookup() -> tuple[str, list[str], list[str]]:
-    """The one statement that resolves a presented secret: a call of fms_token_lookup (accounts migration
-    0008), whose columns are read as the models' fields, in order.
+    """The one statement that resolves a presented secret: a call of fms_token_lookup (accounts migrations
+    0008, 0009), whose columns are read as the models' fields, in order.
 
-    Every API request runs it, so it does in one round trip what the request needs before its own read:
-    find the active token of an active user whose purchaser still fits, with the user's permissions
-    (ModelBackend's sets) and whether the user holds a purchaser's role; mark the token used (at most once
-    a minute); and, given a period, count the request against the token's rate limit. The function keeps
-    its plans per server connection, also behind PgBouncer; built by the ORM, compiling it cost more than
+    It does in one round trip what a request needs before its own read: find the active token of an active
+    user whose purchaser still fits, with the user's permissions (ModelBackend's sets), whether the user
+    holds a purchaser's role and the digest of the user's grants; mark the token used (at most once a
+    minute); and, given a period, count the request against the token's rate limit. The function keeps its
+    plans per server connection, also behind PgBouncer; built by the ORM, compiling it cost more than
     PostgreSQL took to answer it.
     """
     token_fields = [field.attname for field in ApiToken._meta.concrete_fields]
@@ -124,12 +127,57 @@ def _token_lookup() -> tuple[str, list[str], list[str]]:
     quote = connection.ops.quote_name
     columns = [f"(r.token).{quote(ApiToken._meta.get_field(name).column)}" for name in token_fields]
     columns += [f"(r.token_user).{quote(User._meta.get_field(name).column)}" for name in user_fields]
-    columns += ["r.own_permissions", "r.group_permissions", "r.client_role", "r.hits", "r.seconds_left"]
+    columns += ["r.own_permissions", "r.group_permissions", "r.client_role", "r.grants", "r.hits", "r.seconds_left"]
     sql = (
         f"SELECT {', '.join(columns)} FROM fms_token_lookup("  # noqa: S608 - names from the models
         "%(digest)s, %(now)s, %(stale)s, %(client_roles)s, %(rate_key)s, %(period)s) r"
     )
     return sql, token_fields, user_fields
+
+
+TOKEN_CHECK = "SELECT token_id, grants, hits, seconds_left FROM fms_token_check(%s, %s, %s, %s)"
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What fms_token_lookup answered for a token, kept while the token's checks find its grants unchanged."""
+
+    row: tuple  # the token's and the user's columns, the permissions and the client role
+    token_id: int
+    grants: str
+    looked_up_at: dt.datetime
+
+
+# Per process, by secret digest, least recently used first. A token is looked up again after
+# TOKEN_CACHE_SECONDS, which bounds how long a change of what a group grants (not of the user's
+# own groups or permissions) can take to reach a token already known; everything else is checked per request.
+_known: OrderedDict[str, _Known] = OrderedDict()
+KNOWN_TOKENS_MAX = 1024
+
+
+_known_lock = threading.Lock()  # a threaded server (runserver, gthread) shares one _known
+
+
+def _known_token(digest: str, now: dt.datetime) -> _Known | None:
+    with _known_lock:
+        known = _known.get(digest)
+        if known is None or now - known.looked_up_at >= dt.timedelta(seconds=settings.TOKEN_CACHE_SECONDS):
+            return None
+        _known.move_to_end(digest)
+        return known
+
+
+def _remember(digest: str, known: _Known) -> None:
+    with _known_lock:
+        _known[digest] = known
+        _known.move_to_end(digest)
+        while len(_known) > KNOWN_TOKENS_MAX:
+            _known.popitem(last=False)
+
+
+def _forget(digest: str) -> None:
+    with _known_lock:
+        _known.pop(digest, None)
 
 
 def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | None:
@@ -139,25 +187,56 @@ def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | Non
     the same statement, when PostgreSQL keeps the counters: `token.counted_hit` is (key, hits, seconds
     left) for TokenRateThrottle. The user comes with its permissions loaded, so a request answered
     with a token costs this one round trip before its own read.
+
+    A token this process looked up less than TOKEN_CACHE_SECONDS ago is only checked (fms_token_check):
+    still active, its user active and of its purchaser, the user's superuser and staff flags, groups and
+    own permissions as they were. Then the request is answered with what the lookup found, else the token
+    is looked up again. Revocation, expiry, deactivation and a role taken away take effect at once.
     """
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
     now = timezone.now()
     period = throttling.token_rate_period() if count_rate else None
+    digest = token_digest(secret)
+    rate_key = throttling.rate_key(throttling.TokenRateThrottle.scope, "")
+    counting = period is not None
+    known, counted = _known_token(digest, now), None
+    if known is not None:
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(TOKEN_CHECK, [digest, now, rate_key, period])
+            checked = cursor.fetchone()
+        if checked is None:
+            _forget(digest)
+            return None
+        if checked[:2] == (known.token_id, known.grants):
+            return _token_of(known.row, counted=checked[2:] if counting else None, now=now)
+        counted, period = checked[2:], None  # counted by the check: the lookup below must not count it again
     sql, token_fields, user_fields = _token_lookup()
     params = {
-        "digest": token_digest(secret),
+        "digest": digest,
         "now": now,
         "stale": now - LAST_USED_GRANULARITY,
         "client_roles": list(CLIENT_ROLES),
-        "rate_key": throttling.rate_key(throttling.TokenRateThrottle.scope, ""),
+        "rate_key": rate_key,
         "period": period,
     }
     with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
+        _forget(digest)
         return None
+    found_at = len(token_fields) + len(user_fields) + 3
+    if settings.TOKEN_CACHE_SECONDS > 0:
+        _remember(digest, _Known(row[:found_at], row[0], row[found_at], now))
+    if counting and counted is None:
+        counted = row[found_at + 1 :]
+    return _token_of(row[:found_at], counted=counted if counting else None, now=now)
+
+
+def _token_of(row: tuple, *, counted: tuple | None, now: dt.datetime) -> ApiToken:
+    """The token and its user (permissions loaded) from the lookup's columns; `counted` is (hits, seconds left)."""
+    _, token_fields, user_fields = _token_lookup()
     split, perms_at = len(token_fields), len(token_fields) + len(user_fields)
     token = ApiToken.from_db(connection.alias, token_fields, row[:split])
     token.user = user = User.from_db(connection.alias, user_fields, row[split:perms_at])
@@ -166,8 +245,8 @@ def token_for_secret(secret: str, *, count_rate: bool = False) -> ApiToken | Non
     user._user_perm_cache, user._group_perm_cache = set(own_permissions), set(group_permissions)
     user._perm_cache = user._user_perm_cache | user._group_perm_cache
     setattr(user, selectors.CLIENT_ROLE_CACHE, client_role)
-    if period is not None:
-        hits, left = row[perms_at + 3 :]
+    if counted is not None:
+        hits, left = counted
         token.counted_hit = (throttling.rate_key(throttling.TokenRateThrottle.scope, str(token.pk)), hits, left)
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_GRANULARITY:
         token.last_used_at = now

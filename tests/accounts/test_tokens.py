@@ -155,8 +155,8 @@ def test_last_used_is_recorded_at_most_once_a_minute(demo):
     assert timezone.now() - first < dt.timedelta(minutes=1)
 
 
-# No token, permission or role is kept between requests (TOKEN_CACHE_SECONDS does not exist): the bound within
-# which a revocation, a deactivation or a role taken away takes effect is the next request.
+# A revocation, a deactivation or a role taken away takes effect on the next request, also for a token the
+# process already knows (TOKEN_CACHE_SECONDS only bounds a change of what a group grants: test_token_cache.py).
 
 
 @override_settings(API_RATE_LIMITS={"token": "100/min", "session": None})
