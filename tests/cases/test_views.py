@@ -1,17 +1,19 @@
-"""The web pages, for each role: what they show, what they hide, and what their forms do."""
+"""The web pages, for each role, on the demo: what they show, what they hide, and what their forms do.
 
-import datetime as dt
+The pages of a case still in development and the review queue's order: test_views_in_development."""
+
 import re
 
 import pytest
 from django.urls import reverse
 
 from fms.accounts.models import User
-from fms.cases import selectors, services
+from fms.cases import services
 from fms.cases.choices import CaseStatus, LineStatus
 from fms.cases.models import Case, LineItem
 from fms.ledger.models import ApprovalEvent
-from tests.factories import UserFactory, line_data, lines_of, make_case, walk_to
+from tests.cases.pages import as_user, page
+from tests.factories import UserFactory, lines_of, make_case, walk_to
 from tests.query_counts import queries_of
 
 pytestmark = pytest.mark.django_db
@@ -19,14 +21,9 @@ pytestmark = pytest.mark.django_db
 ROLES = ["officer", "reviewer", "auditor", "client_ja", "admin"]
 
 
-def as_user(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
-
-
-def page(client, name: str, *args, **query):
-    url = reverse(name, args=args)
-    return client.get(url, query)
+@pytest.fixture
+def demo(demo_for_the_module):
+    """The tests here read and write the whole demo: loaded once for the module (tests/conftest.py)."""
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -103,54 +100,6 @@ def test_a_client_sees_only_its_purchaser_and_no_buttons(client, demo):
     for internal in ("Cases by purchaser", "Review backlog", "lines waiting for review", "KS-D-QAB"):
         assert internal not in dashboard
     assert page(client, "review-queue").status_code == 404
-
-
-def test_buttons_only_for_steps_the_user_may_take_and_reasons_for_the_others(client, demo_cases):
-    officer = page(as_user(client, "officer"), "case-detail", "JA-P-SAA").content.decode()
-    assert "disabled>Start writing</button>" in officer
-    assert "Not yet: the date the Letter of Request was received is not set." in officer
-    assert "To unblock: a case officer enters the date the Letter of Request was received (Edit case)." in officer
-    assert reverse("case-cancel", args=["JA-P-SAA"]) in officer  # cancelling is confirmed on its own page
-    assert 'value="submit"' in officer  # draft lines can be submitted by their officer
-    assert 'value="approve"' not in officer
-    reviewer = page(as_user(client, "reviewer"), "case-detail", "JA-P-SAA").content.decode()
-    assert "disabled>Start writing</button>" not in reviewer
-    assert reverse("case-cancel", args=["JA-P-SAA"]) not in reviewer
-    assert 'value="submit"' not in reviewer
-    assert "No step from Development is yours to take" in reviewer
-    assert "Waiting on a case officer: <b>Start writing</b>" in reviewer
-    auditor = page(as_user(client, "auditor"), "case-detail", "JA-P-SAA").content.decode()
-    assert 'name="action"' not in auditor
-    assert "Field history" in auditor
-    assert "hash chain verified" in auditor
-
-
-def test_the_review_queue_is_oldest_change_first(client, officer, reviewer):
-    # Built so that the right order (last change, oldest first) differs from every other plausible
-    # one: by case id, by line id or creation, by line number, and each of them reversed.
-    cases = {case_id: services.case_create(actor=officer, case_id=case_id, title=case_id) for case_id in
-             ("JA-P-ZZZ", "JA-P-AAA", "JA-P-MMM")}  # fmt: skip
-    made = {}
-    for case_id, number in [("JA-P-ZZZ", "001"), ("JA-P-AAA", "001"), ("JA-P-AAA", "002"), ("JA-P-MMM", "001")]:
-        line = services.line_item_add(actor=officer, case=cases[case_id], **line_data())
-        made[(case_id, number)] = services.line_item_submit(actor=officer, line=line)
-    last_changed = {("JA-P-MMM", "001"): 1, ("JA-P-ZZZ", "001"): 2, ("JA-P-AAA", "002"): 3, ("JA-P-AAA", "001"): 4}
-    start = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
-    for key, hours in last_changed.items():
-        LineItem.objects.filter(pk=made[key].pk).update(updated_at=start + dt.timedelta(hours=hours))
-    expected = [("JA-P-MMM", "001"), ("JA-P-ZZZ", "001"), ("JA-P-AAA", "002"), ("JA-P-AAA", "001")]
-    plausible_wrong = [
-        sorted(made),  # by case id and line number
-        sorted(made, key=lambda key: made[key].pk),  # by line id = by creation
-        sorted(made, key=lambda key: (key[1], key[0])),  # by line number
-    ]
-    assert all(order not in (expected, expected[::-1]) for order in plausible_wrong)
-
-    queue = [(line.case.case_id, line.line_number) for line in selectors.review_queue_for(reviewer)]
-    assert queue == expected
-    html = page(as_user(client, "reviewer"), "review-queue").content.decode()
-    positions = [html.index(f"/cases/{case_id}/lines/{number}/") for case_id, number in expected]
-    assert positions == sorted(positions)
 
 
 def test_the_review_queue_never_shows_ones_own_lines(client, demo):
@@ -247,14 +196,6 @@ def test_a_case_step_from_the_page(client, demo):
     )
     assert refused.status_code == 409
     assert "A case in Write cannot close the case" in refused.content.decode()
-
-
-def test_dashboard_counts_and_charts(client, demo_cases):
-    body = page(as_user(client, "auditor"), "dashboard").content.decode()
-    assert body.count("<svg") >= 2
-    assert "Case value by status" in body
-    assert "$133,300,000.00" in body
-    assert "lines waiting for review" in body
 
 
 def test_print_page_is_a_document_with_the_trail(client, demo):
