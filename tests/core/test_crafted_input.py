@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(demo_cases):
-    """These tests write JA-P-SAA's header and lines: on the cases-only demo it is still in development."""
+def demo(demo_cases_for_the_module):
+    """These tests write JA-P-SAA's header and lines: on the cases-only demo it is still in development.
+    Loaded once for the module (tests/conftest.py)."""
 
 
 VALIDATION = "/api/problems/#validation-error"
