@@ -7,8 +7,10 @@ Against a database loaded with the demo (`manage.py load_demo`), from the checko
 
 It issues a one-day token to client_ja and to auditor, then for each route sends N requests through
 Django's test client (the whole middleware stack, read audit included; no server, no network) and
-prints statements per request and ms per request; `--profile detail` prints cProfile's top entries of
-client_ja's detail requests. The rate limit stays on (counted), set high so the loop is not refused.
+prints statements per request, ms per request, and how many of those ms the process waited for the
+database (from the driver's send to the rows back: PostgreSQL's work and the round trips).
+`--profile detail` prints cProfile's top entries of client_ja's detail requests. The rate limit
+stays on (counted), set high so the loop is not refused.
 A timing on a shared machine is a hint, not a measurement: the benchmark is `make bench`.
 """
 
@@ -43,6 +45,20 @@ ROUTES = {
 }
 
 
+class DatabaseTime:
+    """An execute wrapper adding up the time the statements take, as the process waits for them."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
     profiled = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--profile" else None
@@ -55,11 +71,17 @@ def main() -> None:
             assert first.status_code == 200, (url, first.status_code)
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
-            started = time.perf_counter()
-            for _ in range(n):
-                client.get(url)
-            ms = (time.perf_counter() - started) * 1000 / n
-            print(f"{username:10} {name:12} {len(queries):2} statements {ms:7.2f} ms/request")
+            waited = DatabaseTime()
+            with connection.execute_wrapper(waited):
+                started = time.perf_counter()
+                for _ in range(n):
+                    client.get(url)
+                ms = (time.perf_counter() - started) * 1000 / n
+            in_database = waited.seconds * 1000 / n
+            print(
+                f"{username:10} {name:12} {len(queries):2} statements {ms:7.2f} ms/request, "
+                f"{in_database:5.2f} in the database, {ms - in_database:5.2f} in Python"
+            )
             if name == profiled and username == "client_ja":
                 profile = cProfile.Profile()
                 profile.enable()
