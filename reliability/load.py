@@ -49,7 +49,9 @@ class Acknowledged:
 
 
 class Load:
-    def __init__(self, base: str, token: str, cases: list[str], *, max_requests: int, max_seconds: float, seed=7):
+    def __init__(
+        self, base: str, token: str, cases: list[str], *, max_seconds: float, max_requests: int | None = None, seed=7
+    ):
         self.base, self.cases = base, cases
         self.headers = {"Authorization": f"Bearer {token}"}
         self.max_requests, self.max_seconds = max_requests, max_seconds
@@ -58,6 +60,7 @@ class Load:
         self.acknowledged = Acknowledged()
         self._lock = threading.Lock()
         self._sent = 0
+        self._stopped = False
         self._threads: list[threading.Thread] = []
         self.started = self.ended = 0.0
 
@@ -77,9 +80,21 @@ class Load:
         self.ended = time.monotonic()
         return self
 
+    def stop(self) -> "Load":
+        """Ends the load once a scenario is over (each client finishes the request it is in), so that
+        the load spans the whole scenario however fast the app answers; a count of requests would run
+        out sooner the faster it gets."""
+        with self._lock:
+            self._stopped = True
+        return self.wait()
+
     def _may_send(self) -> bool:
         with self._lock:
-            if self._sent >= self.max_requests or time.monotonic() - self.started >= self.max_seconds:
+            if (
+                self._stopped
+                or (self.max_requests is not None and self._sent >= self.max_requests)
+                or time.monotonic() - self.started >= self.max_seconds
+            ):
                 return False
             self._sent += 1
             return True
